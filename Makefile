@@ -40,7 +40,7 @@ lint: setup
 	$(BIN)/ansible-lint --offline --profile production
 
 sanity: setup
-	cd $(COLLECTION_LINK) && $(BIN)/ansible-test sanity --venv --python 3.11 --color no
+	$(BIN)/python tools/sanity.py --venv --python 3.11 --color no
 
 changelog: setup
 	$(BIN)/antsibull-changelog lint

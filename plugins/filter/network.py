@@ -103,7 +103,9 @@ def network_plan_errors(vpc_cidr, availability_zones, subnets, region, other_vpc
         if other_region == region or other is None or vpc is None:
             continue
         if vpc.overlaps(other):
-            errors.append(f"network_vpc_cidr: {vpc_cidr} overlaps the VPC of region {other_region} ({other_cidr}); regions are peered later and need distinct ranges")
+            errors.append(
+                f"network_vpc_cidr: {vpc_cidr} overlaps the VPC of region {other_region} ({other_cidr}); regions are peered later and need distinct ranges"
+            )
     return errors
 
 

@@ -65,7 +65,11 @@ def _errors(**change):
         ({"subnets": {"public": ["10.0.1.0/29"]}}, "network_public_subnet_cidrs", "/29"),
         ({"subnets": {"public": []}}, "network_public_subnet_cidrs", "at least one"),
         ({"subnets": {"public": ["10.0.1.0/24", "10.0.2.0/24", "10.0.3.0/24", "10.0.4.0/24"]}}, "network_public_subnet_cidrs", "at most one per zone"),
-        ({"availability_zones": ["us-east-1a", "eu-west-1b", "us-east-1c"]}, "network_availability_zones", "'eu-west-1b' is not an availability zone of region us-east-1"),
+        (
+            {"availability_zones": ["us-east-1a", "eu-west-1b", "us-east-1c"]},
+            "network_availability_zones",
+            "'eu-west-1b' is not an availability zone of region us-east-1",
+        ),
         ({"availability_zones": ["us-east-1a", "us-east-1a", "us-east-1c"]}, "network_availability_zones", "twice"),
         ({"availability_zones": []}, "network_availability_zones", "at least one"),
         ({"vpc_cidr": "10.0.0.0/33"}, "network_vpc_cidr", "not an IPv4 network"),

@@ -1,0 +1,66 @@
+"""The network role end to end on the emulator: molecule's full sequence, --check, and refused input."""
+
+import pytest
+
+from conftest import changing_calls
+
+
+def test_molecule_network_scenario(aws, run):
+    """create (reset), converge, idempotence (changed=0), verify (real properties), destroy (nothing left)."""
+    result = run("molecule", "test", "--scenario-name", "network")
+    assert result.rc == 0, result.output[-6000:]
+    for step in ("converge", "idempotence", "verify", "destroy"):
+        assert f"network ➜ {step}: Executed: Successful" in result.output or f"{step}: Executed: Successful" in result.output, step
+
+
+def test_check_mode_on_empty_emulator_creates_nothing(aws, run, boto):
+    result = run("ansible-playbook", "playbooks/phase1.yml", "--check", "--diff")
+    assert result.rc == 0, result.output[-6000:]
+    recap = result.recap()["us-east-1"]
+    assert recap["failed"] == 0 and recap["changed"] > 10, recap
+
+    calls = aws.calls()
+    assert calls, "the check run made no AWS call at all"
+    assert changing_calls(calls) == []
+    assert boto("ec2").describe_vpcs(Filters=[{"Name": "tag:ManagedBy", "Values": ["stories1001.infra"]}])["Vpcs"] == []
+    assert boto("iam").list_roles()["Roles"] == [] or all("flow-logs" not in r["RoleName"] for r in boto("iam").list_roles()["Roles"])
+
+
+BAD_INPUT = {
+    "overlapping subnets": (
+        {"network_public_subnet_cidrs": ["10.0.1.0/24", "10.0.1.128/25", "10.0.3.0/24"]},
+        "network_public_subnet_cidrs: 10.0.1.128/25 overlaps 10.0.1.0/24",
+    ),
+    "subnet outside the VPC": (
+        {"network_private_subnet_cidrs": ["10.0.10.0/24", "10.9.20.0/24", "10.0.30.0/24"]},
+        "network_private_subnet_cidrs: 10.9.20.0/24 is outside network_vpc_cidr 10.0.0.0/16",
+    ),
+    "unknown availability zone": (
+        {"network_availability_zones": ["us-east-1a", "eu-west-1b", "us-east-1c"]},
+        "network_availability_zones: 'eu-west-1b' is not an availability zone of region us-east-1",
+    ),
+    "malformed CIDR (seed 000's 10.0.300.0/24)": (
+        {"network_database_subnet_cidrs": ["10.0.100.0/24", "10.0.200.0/24", "10.0.300.0/24"]},
+        "network_database_subnet_cidrs: '10.0.300.0/24' is not an IPv4 network",
+    ),
+    "VPC overlapping another region": (
+        {"network_vpc_cidr": "10.2.0.0/16"},
+        "network_vpc_cidr: 10.2.0.0/16 overlaps the VPC of region ap-southeast-1",
+    ),
+    "unknown NAT mode": (
+        {"network_nat_gateway_mode": "two"},
+        "network_nat_gateway_mode",
+    ),
+    "removal without confirmation": (
+        {"network_state": "absent"},
+        "set network_confirm_absent=1001-stories-local to confirm",
+    ),
+}
+
+
+@pytest.mark.parametrize("extra_vars, message", BAD_INPUT.values(), ids=BAD_INPUT.keys())
+def test_bad_input_is_refused_before_any_aws_call(aws, run, extra_vars, message):
+    result = run("ansible-playbook", "playbooks/phase1.yml", extra_vars=extra_vars)
+    assert result.rc != 0
+    assert message in " ".join(result.output.split()), result.output[-3000:]
+    assert aws.calls() == []
