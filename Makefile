@@ -12,7 +12,7 @@ export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
 export ANSIBLE_COLLECTIONS_PATH := $(VENV)/collections
 export STORIES_AWS_ENDPOINT ?= http://127.0.0.1:5000
 
-.PHONY: setup demo test emulator unit integration lint sanity changelog clean
+.PHONY: setup demo test emulator unit integration lint sanity changelog bench clean
 
 $(STAMP): requirements-dev.txt requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -41,6 +41,9 @@ lint: setup
 
 sanity: setup
 	$(BIN)/python tools/sanity.py --venv --python 3.11 --color no
+
+bench: setup
+	$(BIN)/python tests/benchmarks/phase1.py
 
 changelog: setup
 	$(BIN)/antsibull-changelog lint

@@ -29,9 +29,7 @@ KEEP = ("tests/output",)
 
 
 def repository_files() -> set[str]:
-    listed = subprocess.run(
-        ["git", "ls-files", "--cached", "--others", "--exclude-standard", "-z"], cwd=REPO, check=True, capture_output=True
-    ).stdout.decode()
+    listed = subprocess.run(["git", "ls-files", "--cached", "--others", "--exclude-standard", "-z"], cwd=REPO, check=True, capture_output=True).stdout.decode()
     # A file deleted in the working tree but not yet in git is listed and no longer there.
     return {name for name in listed.split("\0") if name and ((REPO / name).exists() or (REPO / name).is_symlink())}
 

@@ -1,0 +1,92 @@
+"""What exists in the emulator, per region and VPC, as a compact table (default VPCs left out)."""
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+
+import boto3
+
+_WIDTH = 22
+
+
+def report(url: str, regions: Iterable[str]) -> str:
+    session = boto3.session.Session(aws_access_key_id="testing", aws_secret_access_key="testing")
+    lines = []
+    for region in regions:
+        lines.append(region)
+        vpcs = _region(session, url, region)
+        if not vpcs:
+            lines.append("  (no VPCs)")
+        for title, rows in vpcs:
+            lines.append(f"  {title}")
+            lines.extend(f"    {label:<{_WIDTH}}{text}" for label, text in rows)
+    return "\n".join(lines)
+
+
+def _region(session: boto3.session.Session, url: str, region: str) -> list[tuple[str, list[tuple[str, str]]]]:
+    def client(service):
+        return session.client(service, region_name=region, endpoint_url=url)
+
+    ec2 = client("ec2")
+    vpcs = [vpc for vpc in _all(ec2, "describe_vpcs", "Vpcs") if not vpc.get("IsDefault")]
+    if not vpcs:
+        return []
+    by_vpc = defaultdict(lambda: defaultdict(list))
+    listings = (
+        ("subnets", _all(ec2, "describe_subnets", "Subnets"), "VpcId"),
+        ("NAT gateways", [nat for nat in _all(ec2, "describe_nat_gateways", "NatGateways") if nat["State"] != "deleted"], "VpcId"),
+        ("route tables", _all(ec2, "describe_route_tables", "RouteTables"), "VpcId"),
+        ("network ACLs", _all(ec2, "describe_network_acls", "NetworkAcls"), "VpcId"),
+        ("security groups", _all(ec2, "describe_security_groups", "SecurityGroups"), "VpcId"),
+        ("VPC endpoints", _all(ec2, "describe_vpc_endpoints", "VpcEndpoints"), "VpcId"),
+        ("flow logs", _all(ec2, "describe_flow_logs", "FlowLogs"), "ResourceId"),
+        ("DB subnet groups", _all(client("rds"), "describe_db_subnet_groups", "DBSubnetGroups"), "VpcId"),
+        ("cache subnet groups", _all(client("elasticache"), "describe_cache_subnet_groups", "CacheSubnetGroups"), "VpcId"),
+    )
+    for category, items, vpc_key in listings:
+        for item in items:
+            by_vpc[item.get(vpc_key)][category].append(item)
+    for igw in _all(ec2, "describe_internet_gateways", "InternetGateways"):
+        for attachment in igw.get("Attachments", []):
+            by_vpc[attachment["VpcId"]]["internet gateway"].append(igw)
+    return [(_vpc_title(vpc), _rows(by_vpc[vpc["VpcId"]])) for vpc in vpcs]
+
+
+def _count_by(items: list[dict], key) -> str:
+    return ", ".join(f"{value} {count}" for value, count in sorted(Counter(map(key, items)).items()))
+
+
+def _names(items: list[dict], key) -> str:
+    return ", ".join(sorted(map(key, items)))
+
+
+# Row label, and how to sum up that category's items of one VPC; in display order.
+_ROWS = {
+    "subnets": lambda items: _count_by(items, lambda subnet: _tag(subnet, "Tier") or "untagged"),
+    "internet gateway": lambda items: _names(items, lambda igw: igw["InternetGatewayId"]),
+    "NAT gateways": lambda items: _count_by(items, lambda nat: nat["State"]),
+    "route tables": len,
+    "network ACLs": len,
+    "security groups": lambda items: _names(items, lambda group: group["GroupName"]),
+    "flow logs": lambda items: _names(items, lambda log: f"{log['TrafficType']} to {log['LogDestinationType']}"),
+    "VPC endpoints": lambda items: _names(items, lambda endpoint: endpoint["ServiceName"].rsplit(".", 1)[-1]),
+    "DB subnet groups": lambda items: _names(items, lambda group: group["DBSubnetGroupName"]),
+    "cache subnet groups": lambda items: _names(items, lambda group: group["CacheSubnetGroupName"]),
+}
+
+
+def _rows(found: dict[str, list[dict]]) -> list[tuple[str, str]]:
+    return [(label, str(summary(found[label]))) for label, summary in _ROWS.items() if found.get(label)]
+
+
+def _vpc_title(vpc: dict) -> str:
+    return f"VPC {_tag(vpc, 'Name') or '(no Name)'}  {vpc['VpcId']}  {vpc['CidrBlock']}"
+
+
+def _tag(item: dict, key: str) -> str | None:
+    return next((tag["Value"] for tag in item.get("Tags", []) if tag["Key"] == key), None)
+
+
+def _all(client, operation: str, key: str) -> list[dict]:
+    if client.can_paginate(operation):
+        return [item for page in client.get_paginator(operation).paginate() for item in page.get(key, [])]
+    return getattr(client, operation)().get(key, [])
