@@ -8,7 +8,10 @@ import pytest
 from conftest import REPO
 
 PLATFORM = REPO / "group_vars" / "all" / "platform.yml"
-SHOW = "{{ {'project': platform_project, 'environment': platform_environment, 'tags': platform_tags, 'nat': network_nat_gateway_mode | default('role default'), 'vpc': network_vpc_cidr, 'name_prefix': platform_name_prefix} | to_json }}"
+SHOW = (
+    "{{ {'project': platform_project, 'environment': platform_environment, 'tags': platform_tags,"
+    " 'nat': network_nat_gateway_mode | default('role default'), 'vpc': network_vpc_cidr, 'name_prefix': platform_name_prefix} | to_json }}"
+)
 
 
 def host_vars(run, inventory: Path, host: str) -> dict:
