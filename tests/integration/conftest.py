@@ -13,13 +13,12 @@ from pathlib import Path
 import boto3
 import pytest
 
-REPO = Path(__file__).resolve().parents[2]
+from aws_harness import REPO
+
 sys.path.insert(0, str(REPO))
 
 from tools.emulator import Emulator  # noqa: E402
 
-# Operations that only read; anything else changes AWS.
-READ_ONLY = re.compile(r"^(Describe|List|Get|Head|Lookup|Search|Check|Validate)")
 RECAP = re.compile(r"^(?P<host>\S+)\s+:\s+ok=(?P<ok>\d+)\s+changed=(?P<changed>\d+)\s+unreachable=(?P<unreachable>\d+)\s+failed=(?P<failed>\d+)", re.M)
 
 
@@ -80,7 +79,3 @@ def boto(emulator):
         return boto3.client(service, region_name=region, endpoint_url=emulator.url, aws_access_key_id="testing", aws_secret_access_key="testing")
 
     return _client
-
-
-def changing_calls(calls: list[dict]) -> list[dict]:
-    return [call for call in calls if not READ_ONLY.match(call["operation"] or "")]

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO
+from aws_harness import REPO
 
 PLATFORM = REPO / "group_vars" / "all" / "platform.yml"
 SHOW = (

@@ -2,7 +2,7 @@
 
 import pytest
 
-from conftest import changing_calls
+from aws_harness import changing_calls
 
 
 def test_molecule_network_scenario(aws, run):
