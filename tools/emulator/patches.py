@@ -262,6 +262,238 @@ def iam_managed_policies_parsed_once() -> None:
     models.IAMBackend._init_aws_policies = _init_aws_policies
 
 
+def rds_global_cluster_create_describe_and_tags() -> None:
+    """CreateGlobalCluster refuses a taken id and makes its source cluster the writer; DescribeGlobalClusters selects.
+
+    AWS (https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateGlobalCluster.html): an identifier in use
+    fails with GlobalClusterAlreadyExistsFault; the SourceDBClusterIdentifier cluster (an ARN, in any region) becomes
+    the primary member (IsWriter true, its GlobalClusterIdentifier the global id), and the global cluster takes its
+    engine, version and storage encryption; Tags are kept, and the global cluster's ARN takes the tagging calls.
+    DescribeGlobalClusters (.../API_DescribeGlobalClusters.html) returns only the cluster named by
+    GlobalClusterIdentifier (GlobalClusterNotFoundFault if none) and supports the ``region`` filter.
+    moto: replaces an existing global cluster, members and all, with a new empty one; adds the source as a reader, with
+    StorageEncrypted false, finds a source only in us-east-1 and gives it the global ARN as GlobalClusterIdentifier;
+    drops Tags and refuses global cluster ARNs in tag calls; ignores GlobalClusterIdentifier and Filters, so
+    amazon.aws.rds_global_cluster_info lists every global cluster.
+    """
+    from moto.rds.models import RDSBackend
+    from moto.rds.responses import RDSResponse
+
+    from . import rds_global
+
+    original_resource_for_tagging = RDSBackend._get_resource_for_tagging
+
+    @functools.wraps(original_resource_for_tagging)
+    def _get_resource_for_tagging(self, arn: str):
+        if ":global-cluster:" in arn:
+            return rds_global.get_global_cluster(rds_global.global_backend(self.account_id), arn)
+        return original_resource_for_tagging(self, arn)
+
+    RDSBackend.create_global_cluster = rds_global.create_global_cluster
+    RDSBackend._get_resource_for_tagging = _get_resource_for_tagging
+    RDSResponse.create_global_cluster = rds_global.create_global_cluster_response
+    RDSResponse.describe_global_clusters = rds_global.describe_global_clusters_response
+
+
+def rds_global_cluster_members_join() -> None:
+    """A DB cluster made with GlobalClusterIdentifier joins as AWS does: the first as primary, the others as its replicas.
+
+    AWS (https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBCluster.html,
+    https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rds-dbcluster.html, MasterUsername):
+    an unknown global id fails with GlobalClusterNotFoundFault; the first member is the primary and needs
+    MasterUsername; a later one is a read-only secondary that must not name master credentials (InvalidParameterCombination
+    "Cannot specify user name for cross region replication cluster"), inherits the primary's MasterUsername, replicates
+    from the primary (ReplicationSourceIdentifier, its ARN; IsWriter false, listed in the primary's Readers) and forwards
+    writes when asked (GlobalWriteForwardingStatus). A cluster restored from a member's snapshot or point in time is
+    standalone.
+    moto: makes a standalone cluster that names an unknown global id; takes credentials on a secondary and reports none
+    otherwise; leaves ReplicationSourceIdentifier unset and GlobalWriteForwardingStatus always disabled; a restored
+    cluster rejoins its source's global cluster. A secondary made without EngineVersion takes the global cluster's
+    rather than moto's default (12.7 for aurora-postgresql).
+    """
+    from moto.rds.models import DBCluster, GlobalCluster, RDSBackend
+
+    from . import rds_global
+
+    original_create = RDSBackend.create_db_cluster
+    original_restore_to_point_in_time = RDSBackend.restore_db_cluster_to_point_in_time
+    original_get_cfg = DBCluster.get_cfg
+
+    @functools.wraps(original_create)
+    def create_db_cluster(self, kwargs):
+        global_cluster = rds_global.joining_global_cluster(self, kwargs)
+        cluster = original_create(self, kwargs)
+        if global_cluster is not None:
+            rds_global.join(global_cluster, cluster)
+        return cluster
+
+    @functools.wraps(original_restore_to_point_in_time)
+    def restore_db_cluster_to_point_in_time(self, *args, **kwargs):
+        return original_restore_to_point_in_time(self, *args, **kwargs | rds_global.STANDALONE)
+
+    @functools.wraps(original_get_cfg)
+    def get_cfg(self):
+        # The configuration RestoreDBClusterFromSnapshot builds the new cluster from.
+        return original_get_cfg(self) | rds_global.STANDALONE
+
+    RDSBackend.create_db_cluster = create_db_cluster
+    RDSBackend.restore_db_cluster_to_point_in_time = restore_db_cluster_to_point_in_time
+    DBCluster.get_cfg = get_cfg
+    DBCluster.global_write_forwarding_status = property(rds_global.global_write_forwarding_status)
+    GlobalCluster.global_cluster_members = property(rds_global.global_cluster_members)
+
+
+def rds_global_cluster_members_leave() -> None:
+    """A member leaves a global cluster only through RemoveFromGlobalCluster, from any region; then it stands alone.
+
+    AWS (https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_RemoveFromGlobalCluster.html,
+    https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/aurora-global-database-detaching.html): the member,
+    named by ARN, becomes a standalone writable cluster, without GlobalClusterIdentifier or ReplicationSourceIdentifier;
+    the primary is removed last. DeleteDBCluster and PromoteReadReplicaDBCluster on a member fail with
+    InvalidDBClusterStateFault ("This cluster is a part of a global cluster, please remove it from globalcluster
+    first"). DeleteGlobalCluster (.../API_DeleteGlobalCluster.html) fails with GlobalClusterNotFoundFault for an
+    unknown id and refuses a global cluster with DeletionProtection.
+    moto: RemoveFromGlobalCluster looks for both the global cluster and the member in the caller's region only, swallows
+    every error and answers an empty GlobalCluster; even when it finds them, the cluster keeps its GlobalClusterIdentifier.
+    DeleteDBCluster deletes a member; PromoteReadReplicaDBCluster fails with HTTP 500 on one; DeleteGlobalCluster fails
+    with HTTP 500 (KeyError) on an unknown id and ignores DeletionProtection.
+    """
+    from moto.rds.exceptions import InvalidDBClusterStateFault, InvalidParameterCombination
+    from moto.rds.models import RDSBackend
+
+    from . import rds_global
+
+    original_delete_cluster = RDSBackend.delete_db_cluster
+    original_promote = RDSBackend.promote_read_replica_db_cluster
+    original_delete_global_cluster = RDSBackend.delete_global_cluster
+
+    def refuse_member(backend, cluster_identifier: str) -> None:
+        cluster = backend.clusters.get(cluster_identifier)
+        if cluster is not None and rds_global.global_cluster_of(cluster) is not None:
+            raise InvalidDBClusterStateFault(rds_global.MEMBER_OF_GLOBAL_CLUSTER)
+
+    @functools.wraps(original_delete_cluster)
+    def delete_db_cluster(self, cluster_identifier: str, snapshot_name: str | None = None):
+        refuse_member(self, cluster_identifier)
+        return original_delete_cluster(self, cluster_identifier, snapshot_name)
+
+    @functools.wraps(original_promote)
+    def promote_read_replica_db_cluster(self, db_cluster_identifier: str):
+        refuse_member(self, db_cluster_identifier)
+        return original_promote(self, db_cluster_identifier)
+
+    @functools.wraps(original_delete_global_cluster)
+    def delete_global_cluster(self, global_cluster_identifier: str):
+        if rds_global.get_global_cluster(self, global_cluster_identifier).deletion_protection:
+            raise InvalidParameterCombination("Cannot delete protected Global Cluster, please disable deletion protection and try again.")
+        return original_delete_global_cluster(self, global_cluster_identifier)
+
+    RDSBackend.remove_from_global_cluster = rds_global.remove_from_global_cluster
+    RDSBackend.delete_db_cluster = delete_db_cluster
+    RDSBackend.promote_read_replica_db_cluster = promote_read_replica_db_cluster
+    RDSBackend.delete_global_cluster = delete_global_cluster
+
+
+def rds_global_cluster_switchover_and_failover() -> None:
+    """SwitchoverGlobalCluster and FailoverGlobalCluster exist, as in AWS; moto 5.2.5 implements neither (HTTP 500).
+
+    AWS (https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_SwitchoverGlobalCluster.html,
+    .../API_FailoverGlobalCluster.html, .../API_FailoverState.html): the target secondary, named by ARN, becomes the
+    primary and the old primary a secondary. FailoverGlobalCluster fails over (data loss allowed) with AllowDataLoss,
+    switches over otherwise, and refuses AllowDataLoss together with Switchover. While the operation runs,
+    DescribeGlobalClusters shows it in Status and FailoverState (Status pending, then switching-over or failing-over);
+    FailoverState goes when it is done, and a second one is refused with InvalidGlobalClusterStateFault meanwhile.
+    After a failover AWS re-adds the old primary as a secondary once its region has recovered, SynchronizationStatus
+    pending-resync until it has caught up; here the region never went down, so it is back at once.
+    Progress is one step per DescribeGlobalClusters, see rds_global.
+    """
+    from moto.rds.models import GlobalCluster
+    from moto.rds.responses import RDSResponse
+
+    from . import rds_global
+
+    GlobalCluster.transition = None
+    GlobalCluster.resyncing = None
+    GlobalCluster.failover_state = property(rds_global.failover_state)
+    RDSResponse.switchover_global_cluster = rds_global.switchover_global_cluster_response
+    RDSResponse.failover_global_cluster = rds_global.failover_global_cluster_response
+
+
+def rds_modify_global_cluster() -> None:
+    """ModifyGlobalCluster exists, as in AWS; moto 5.2.5 does not implement it (HTTP 500).
+
+    AWS (https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_ModifyGlobalCluster.html): sets
+    DeletionProtection; renames with NewGlobalClusterIdentifier (GlobalClusterAlreadyExistsFault when taken; the
+    members then name the new id); upgrades EngineVersion of the global cluster and every member, to a new major
+    version only with AllowMajorVersionUpgrade. Refused with InvalidGlobalClusterStateFault during a switchover or
+    failover. Applied at once.
+    """
+    from moto.rds.responses import RDSResponse
+
+    from . import rds_global
+
+    RDSResponse.modify_global_cluster = rds_global.modify_global_cluster_response
+
+
+class _PerformanceInsights:
+    """DBInstance's Performance Insights fields; the key and the retention period show only while enabled."""
+
+    @property
+    def performance_insights_enabled(self) -> bool:
+        return bool(self.enable_performance_insights)
+
+    @property
+    def performance_insights_retention_period(self) -> int | None:
+        return (self._performance_insights_retention_period or 7) if self.enable_performance_insights else None
+
+    @performance_insights_retention_period.setter
+    def performance_insights_retention_period(self, value: int | None) -> None:
+        self._performance_insights_retention_period = value
+
+    @property
+    def performance_insights_kms_key_id(self) -> str | None:
+        return self._performance_insights_kms_key_id if self.enable_performance_insights else None
+
+    @performance_insights_kms_key_id.setter
+    def performance_insights_kms_key_id(self, value: str | None) -> None:
+        self._performance_insights_kms_key_id = value
+
+
+def rds_cluster_instance_subnet_group_and_performance_insights() -> None:
+    """A DB instance reports its Performance Insights settings, and a cluster member its cluster's DB subnet group.
+
+    AWS: DescribeDBInstances always returns PerformanceInsightsEnabled, false unless enabled; while enabled, also
+    PerformanceInsightsKMSKeyId and PerformanceInsightsRetentionPeriod (7 days by default)
+    (https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_DBInstance.html). An Aurora instance belongs to its
+    cluster's DB subnet group and reports it as DBSubnetGroup
+    (https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBInstance.html, DBSubnetGroupName).
+    moto: never returns the three Performance Insights fields (it drops EnablePerformanceInsights on create), and gives a
+    cluster member no DBSubnetGroup, so amazon.aws.rds_instance modifies such an instance on every run.
+    """
+    from moto.rds.models import DBInstance, DBInstanceClustered
+
+    original_init = DBInstance.__init__
+    original_clustered_init = DBInstanceClustered.__init__
+
+    @functools.wraps(original_init)
+    def __init__(self, *args, **kwargs):
+        original_init(self, *args, **kwargs)
+        self.enable_performance_insights = bool(kwargs.get("enable_performance_insights"))
+        self.performance_insights_kms_key_id = kwargs.get("performance_insights_kms_key_id")
+        self.performance_insights_retention_period = kwargs.get("performance_insights_retention_period")
+
+    @functools.wraps(original_clustered_init)
+    def clustered_init(self, *args, **kwargs):
+        original_clustered_init(self, *args, **kwargs)
+        if not kwargs.get("db_subnet_group_name") and self.cluster.db_subnet_group_name in self.backend.subnet_groups:
+            self.db_subnet_group_name = self.cluster.db_subnet_group_name
+
+    DBInstance.__init__ = __init__
+    DBInstanceClustered.__init__ = clustered_init
+    for name in ("performance_insights_enabled", "performance_insights_retention_period", "performance_insights_kms_key_id"):
+        setattr(DBInstance, name, vars(_PerformanceInsights)[name])
+
+
 PATCHES = (
     ec2_tag_resource_types,
     ecs_cluster_capacity_provider_lists,
@@ -270,6 +502,12 @@ PATCHES = (
     rds_cluster_parameter_group_defaults,
     elasticache_cache_subnet_group_delete_and_modify,
     iam_managed_policies_parsed_once,
+    rds_global_cluster_create_describe_and_tags,
+    rds_global_cluster_members_join,
+    rds_global_cluster_members_leave,
+    rds_global_cluster_switchover_and_failover,
+    rds_modify_global_cluster,
+    rds_cluster_instance_subnet_group_and_performance_insights,
 )
 
 
