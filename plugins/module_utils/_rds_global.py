@@ -33,7 +33,8 @@ GLOBAL_CLUSTER_NOT_FOUND = "GlobalClusterNotFoundFault"
 DB_CLUSTER_NOT_FOUND = ["DBClusterNotFoundFault", "DBClusterNotFound"]
 
 # FailoverState.Status values while a switchover or failover runs (the model's FailoverStatus enum).
-FAILOVER_IN_PROGRESS = ("pending", "failing-over", "cancelling")
+# The API model lists pending, failing-over and cancelling; the FailoverState guide also shows switching-over.
+FAILOVER_IN_PROGRESS = ("pending", "failing-over", "switching-over", "cancelling")
 # Regional cluster states from which a member will not become available without someone stepping in.
 DB_CLUSTER_FAULT_STATUSES = (
     "failed",

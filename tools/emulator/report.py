@@ -16,10 +16,42 @@ def report(url: str, regions: Iterable[str]) -> str:
         vpcs = _region(session, url, region)
         if not vpcs:
             lines.append("  (no VPCs)")
-        for title, rows in vpcs:
-            lines.append(f"  {title}")
-            lines.extend(f"    {label:<{_WIDTH}}{text}" for label, text in rows)
+        for title, rows in vpcs + [("services", _services(session, url, region))]:
+            if rows:
+                lines.append(f"  {title}")
+                lines.extend(f"    {label:<{_WIDTH}}{text}" for label, text in rows)
     return "\n".join(lines)
+
+
+def _services(session: boto3.session.Session, url: str, region: str) -> list[tuple[str, str]]:
+    """What lives outside a VPC's listings: databases, proxies, secrets, keys."""
+    rds = session.client("rds", region_name=region, endpoint_url=url)
+    instances = _all(rds, "describe_db_instances", "DBInstances")
+    rows = []
+    for cluster in _all(rds, "describe_db_clusters", "DBClusters"):
+        members = [i for i in instances if i.get("DBClusterIdentifier") == cluster["DBClusterIdentifier"]]
+        writer = "writer" if any(m.get("IsClusterWriter") for m in cluster.get("DBClusterMembers", [])) else "no writer"
+        classes = _count_by(members, lambda instance: instance["DBInstanceClass"])
+        encrypted = "encrypted" if cluster.get("StorageEncrypted") else "NOT encrypted"
+        global_id = f", global {cluster['GlobalClusterIdentifier']}" if cluster.get("GlobalClusterIdentifier") else ""
+        rows.append(("Aurora cluster", f"{cluster['DBClusterIdentifier']} ({writer}; {classes}; {encrypted}{global_id})"))
+    for instance in instances:
+        if not instance.get("DBClusterIdentifier"):
+            rows.append(("RDS instance", f"{instance['DBInstanceIdentifier']} ({instance['DBInstanceClass']}, Multi-AZ {instance.get('MultiAZ')})"))
+    for proxy in _all(rds, "describe_db_proxies", "DBProxies"):
+        rows.append(("RDS proxy", f"{proxy['DBProxyName']} ({proxy['Status']})"))
+    if region == "us-east-1":
+        for global_cluster in _all(rds, "describe_global_clusters", "GlobalClusters"):
+            writers = [m["DBClusterArn"].split(":")[3] for m in global_cluster.get("GlobalClusterMembers", []) if m.get("IsWriter")]
+            rows.append(("global database", f"{global_cluster['GlobalClusterIdentifier']} (writer in {', '.join(writers) or 'none'}, "
+                                             f"{len(global_cluster.get('GlobalClusterMembers', []))} members)"))
+    secrets = _all(session.client("secretsmanager", region_name=region, endpoint_url=url), "list_secrets", "SecretList")
+    if secrets:
+        rows.append(("secrets", _names(secrets, lambda secret: secret["Name"])))
+    aliases = [a for a in _all(session.client("kms", region_name=region, endpoint_url=url), "list_aliases", "Aliases") if not a["AliasName"].startswith("alias/aws/")]
+    if aliases:
+        rows.append(("KMS keys", _names(aliases, lambda alias: alias["AliasName"])))
+    return rows
 
 
 def _region(session: boto3.session.Session, url: str, region: str) -> list[tuple[str, list[tuple[str, str]]]]:

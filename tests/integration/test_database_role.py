@@ -1,0 +1,43 @@
+"""The database role end to end on the emulator: phase 1, then the phase 3 global database, the switchover drill, refused input."""
+
+import pytest
+
+
+def test_molecule_database_scenario(aws, run):
+    """prepare (network in 3 regions, phase 1 checked), converge phase 3, idempotence, verify, side_effect (drill)."""
+    result = run("molecule", "test", "--scenario-name", "database")
+    assert result.rc == 0, result.output[-8000:]
+    for step in ("prepare", "converge", "idempotence", "verify", "side_effect"):
+        assert f"{step}: Executed: Successful" in result.output, step
+
+
+BAD_INPUT = {
+    "instance class the engine does not offer": (
+        {"database_instance_class": "db.t3.micro"},
+        "database_instance_class: aurora-postgresql does not offer db.t3.micro",
+    ),
+    "overlapping backup and maintenance windows": (
+        {"database_maintenance_window": "Sun:03:30-Sun:04:30"},
+        "database_maintenance_window: Sun:03:30-Sun:04:30 overlaps database_backup_window 03:00-04:00",
+    ),
+    "retention outside 1 to 35 days": (
+        {"database_backup_retention_days": 40},
+        "database_backup_retention_days: 40 is outside 1 to 35 days",
+    ),
+    "secondary region equal to the primary": (
+        {"database_phase": 3, "database_secondary_regions": ["eu-west-1", "us-east-1"]},
+        "database_secondary_regions: us-east-1 is the primary region",
+    ),
+    "engine that is neither Aurora nor RDS PostgreSQL": (
+        {"database_engine": "mysql"},
+        "database_engine",
+    ),
+}
+
+
+@pytest.mark.parametrize("extra_vars, message", BAD_INPUT.values(), ids=BAD_INPUT.keys())
+def test_bad_database_input_is_refused_before_any_aws_call(aws, run, extra_vars, message):
+    result = run("ansible-playbook", "playbooks/phase1.yml", extra_vars=extra_vars)
+    assert result.rc != 0
+    assert message in " ".join(result.output.split()), result.output[-3000:]
+    assert aws.calls() == []
