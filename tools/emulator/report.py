@@ -43,12 +43,13 @@ def _services(session: boto3.session.Session, url: str, region: str) -> list[tup
     if region == "us-east-1":
         for global_cluster in _all(rds, "describe_global_clusters", "GlobalClusters"):
             writers = [m["DBClusterArn"].split(":")[3] for m in global_cluster.get("GlobalClusterMembers", []) if m.get("IsWriter")]
-            rows.append(("global database", f"{global_cluster['GlobalClusterIdentifier']} (writer in {', '.join(writers) or 'none'}, "
-                                             f"{len(global_cluster.get('GlobalClusterMembers', []))} members)"))
+            members = len(global_cluster.get("GlobalClusterMembers", []))
+            rows.append(("global database", f"{global_cluster['GlobalClusterIdentifier']} (writer in {', '.join(writers) or 'none'}, {members} members)"))
     secrets = _all(session.client("secretsmanager", region_name=region, endpoint_url=url), "list_secrets", "SecretList")
     if secrets:
         rows.append(("secrets", _names(secrets, lambda secret: secret["Name"])))
-    aliases = [a for a in _all(session.client("kms", region_name=region, endpoint_url=url), "list_aliases", "Aliases") if not a["AliasName"].startswith("alias/aws/")]
+    kms = session.client("kms", region_name=region, endpoint_url=url)
+    aliases = [alias for alias in _all(kms, "list_aliases", "Aliases") if not alias["AliasName"].startswith("alias/aws/")]
     if aliases:
         rows.append(("KMS keys", _names(aliases, lambda alias: alias["AliasName"])))
     return rows
