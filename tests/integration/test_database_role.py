@@ -1,5 +1,7 @@
 """The database role end to end on the emulator: phase 1, then the phase 3 global database, the switchover drill, refused input."""
 
+import json
+
 import pytest
 
 
@@ -41,3 +43,29 @@ def test_bad_database_input_is_refused_before_any_aws_call(aws, run, extra_vars,
     assert result.rc != 0
     assert message in " ".join(result.output.split()), result.output[-3000:]
     assert aws.calls() == []
+
+
+def test_seed_003_shape_rds_multi_az_with_the_secret_never_logged(aws, run, boto):
+    """database_engine=postgres: one RDS PostgreSQL Multi-AZ instance; re-run changes nothing; -vvv never shows the password."""
+    shape = {"database_engine": "postgres", "database_backup_retention_days": 7, "database_proxy": False}
+    first = run("ansible-playbook", "playbooks/phase1.yml", "-vvv", extra_vars=shape)
+    assert first.rc == 0, first.output[-6000:]
+
+    secret = json.loads(boto("secretsmanager").get_secret_value(SecretId="1001-stories-local/database/master")["SecretString"])
+    assert len(secret["password"]) == 40
+    assert secret["password"] not in first.output
+
+    instance = boto("rds").describe_db_instances(DBInstanceIdentifier="stories1001-local-db")["DBInstances"][0]
+    assert (instance["Engine"], instance["DBInstanceClass"], instance["MultiAZ"]) == ("postgres", "db.t3.medium", True)
+    assert (instance["StorageType"], instance["AllocatedStorage"], instance["MaxAllocatedStorage"]) == ("gp3", 100, 1000)
+    assert instance["StorageEncrypted"] and instance["KmsKeyId"].startswith("arn:aws:kms:us-east-1:")
+    assert instance["BackupRetentionPeriod"] == 7
+    assert instance["PubliclyAccessible"] is False
+    assert instance["DBSubnetGroup"]["DBSubnetGroupName"] == "1001-stories-local-database"
+
+    again = run("ansible-playbook", "playbooks/phase1.yml", "-vvv", extra_vars=shape)
+    assert again.rc == 0, again.output[-6000:]
+    assert again.recap()["us-east-1"]["changed"] == 0, again.output[-6000:]
+    assert secret["password"] not in again.output
+    # The stored password was read back, not replaced.
+    assert json.loads(boto("secretsmanager").get_secret_value(SecretId="1001-stories-local/database/master")["SecretString"]) == secret

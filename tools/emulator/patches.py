@@ -242,6 +242,74 @@ def elasticache_cache_subnet_group_delete_and_modify() -> None:
     ElastiCacheResponse.modify_cache_subnet_group = modify_cache_subnet_group_response
 
 
+def rds_windows_may_touch() -> None:
+    """A backup window that ends when the maintenance window starts (03:00-04:00 and Sun:04:00-Sun:05:00) is accepted.
+
+    AWS (https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_WorkingWithAutomatedBackups.html#USER_WorkingWithAutomatedBackups.BackupWindow):
+    the two windows must not overlap; windows that only share an end point do not, and are a common setting (seed 000's
+    own, and terraform-aws-rds's examples 03:00-06:00 with Mon:00:00-Mon:03:00). moto counts a shared end point as an
+    overlap and refuses CreateDBInstance and ModifyDBInstance with InvalidParameterValue.
+    """
+    from moto.rds import models
+
+    original = models.valid_preferred_maintenance_window
+    overlap_message = "The backup window and maintenance window must not overlap."
+
+    def minutes(clock: str) -> int:
+        hours, mins = clock.split(":")
+        return int(hours) * 60 + int(mins)
+
+    def strictly_overlap(maintenance_window: str, backup_window: str) -> bool:
+        days = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+        start_day, start_clock, end_day, end_clock = maintenance_window[:3], maintenance_window[4:9], maintenance_window[10:13], maintenance_window[14:]
+        start = days.index(start_day.lower()) * 1440 + minutes(start_clock)
+        end = days.index(end_day.lower()) * 1440 + minutes(end_clock)
+        end += 7 * 1440 if end <= start else 0
+        backup_start, backup_end = (minutes(part) for part in backup_window.split("-"))
+        backup_end += 1440 if backup_end <= backup_start else 0
+        return any(
+            day * 1440 + backup_start < end + shift and start + shift < day * 1440 + backup_end for day in range(-1, 8) for shift in (-7 * 1440, 0, 7 * 1440)
+        )
+
+    def valid_preferred_maintenance_window(maintenance_window, backup_window):
+        message = original(maintenance_window, backup_window)
+        if message == overlap_message and not strictly_overlap(maintenance_window, backup_window):
+            return original(maintenance_window, None)
+        return message
+
+    models.valid_preferred_maintenance_window = valid_preferred_maintenance_window
+
+
+def rds_gp3_baseline_performance() -> None:
+    """A gp3 DB instance reports its baseline Iops and StorageThroughput when none were asked for.
+
+    AWS (https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/CHAP_Storage.html#gp3-storage): gp3 storage below
+    400 GiB (PostgreSQL) has a baseline of 3,000 IOPS and 125 MiB/s, from 400 GiB 12,000 IOPS and 500 MiB/s, and
+    DescribeDBInstances returns both. moto returns neither, and amazon.aws.rds_instance fails on a re-run with
+    KeyError 'StorageThroughput'.
+    """
+    from moto.rds.models import DBInstance
+
+    storage_throughput = DBInstance.storage_throughput
+    original_init = DBInstance.__init__
+
+    def baseline(instance) -> tuple[int, int]:
+        return (12000, 500) if int(instance.allocated_storage or 0) >= 400 else (3000, 125)
+
+    def throughput(self):
+        value = storage_throughput.fget(self)
+        return baseline(self)[1] if value is None and self.storage_type == "gp3" else value
+
+    @functools.wraps(original_init)
+    def __init__(self, *args, **kwargs):
+        original_init(self, *args, **kwargs)
+        if self.storage_type == "gp3" and not self.iops:
+            self.iops = baseline(self)[0]
+
+    DBInstance.storage_throughput = property(throughput, storage_throughput.fset)
+    DBInstance.__init__ = __init__
+
+
 def iam_managed_policies_parsed_once() -> None:
     """Speed, not AWS behaviour: parse the AWS managed policies once, and build them in the aws partition only.
 
@@ -501,6 +569,8 @@ PATCHES = (
     elbv2_default_load_balancer_attributes,
     rds_cluster_parameter_group_defaults,
     elasticache_cache_subnet_group_delete_and_modify,
+    rds_windows_may_touch,
+    rds_gp3_baseline_performance,
     iam_managed_policies_parsed_once,
     rds_global_cluster_create_describe_and_tags,
     rds_global_cluster_members_join,

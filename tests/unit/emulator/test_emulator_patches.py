@@ -236,3 +236,29 @@ def test_cache_subnet_group_in_use_cannot_be_deleted(aws, vpc):
     with pytest.raises(ClientError) as in_use:
         elasticache.delete_cache_subnet_group(CacheSubnetGroupName="cache")
     assert in_use.value.response["Error"]["Code"] == "CacheSubnetGroupInUse"
+
+
+@pytest.mark.parametrize("maintenance, accepted", [("Sun:04:00-Sun:05:00", True), ("Sun:03:30-Sun:04:30", False), ("Mon:02:00-Mon:03:00", True)])
+def test_rds_backup_window_may_end_when_maintenance_starts(aws, maintenance, accepted):
+    def create():
+        return aws("rds").create_db_instance(
+            DBInstanceIdentifier="touching", Engine="postgres", DBInstanceClass="db.t3.medium", AllocatedStorage=20, MasterUsername="admin1",
+            MasterUserPassword="password-123456", PreferredBackupWindow="03:00-04:00", PreferredMaintenanceWindow=maintenance,
+        )
+
+    if accepted:
+        assert create()["DBInstance"]["PreferredMaintenanceWindow"].lower() == maintenance.lower()
+    else:
+        with pytest.raises(ClientError) as refused:
+            create()
+        assert "must not overlap" in refused.value.response["Error"]["Message"]
+
+
+@pytest.mark.parametrize("storage, iops, throughput", [(100, 3000, 125), (400, 12000, 500)])
+def test_gp3_instance_reports_its_baseline(aws, storage, iops, throughput):
+    aws("rds").create_db_instance(
+        DBInstanceIdentifier="gp3", Engine="postgres", DBInstanceClass="db.t3.medium", AllocatedStorage=storage, StorageType="gp3",
+        MasterUsername="admin1", MasterUserPassword="password-123456",
+    )
+    instance = aws("rds").describe_db_instances(DBInstanceIdentifier="gp3")["DBInstances"][0]
+    assert (instance["Iops"], instance["StorageThroughput"]) == (iops, throughput)
