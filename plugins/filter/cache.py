@@ -4,7 +4,7 @@
 
 from __future__ import annotations
 
-import re
+from ansible_collections.stories1001.infra.plugins.module_utils._elasticache import auth_token_errors, identifier_errors
 
 _GRAVITON = ("large", "xlarge", "2xlarge", "4xlarge", "8xlarge", "12xlarge", "16xlarge")
 # Node types ElastiCache offers for Redis OSS and Valkey (AWS: "Supported node types").
@@ -20,8 +20,6 @@ NODE_TYPES = {
     "cache.r6gd": _GRAVITON[1:],
     "cache.c7gn": _GRAVITON,
 }
-_ID = re.compile(r"^[A-Za-z](?!.*--)[A-Za-z0-9-]*(?<!-)$")
-_TOKEN_FORBIDDEN = set('@"/ ')
 
 
 def node_type_exists(node_type):
@@ -32,22 +30,10 @@ def node_type_exists(node_type):
 def cache_input_errors(settings):
     """Return one message per problem, each naming its variable; ``settings`` maps variable names to values."""
     errors = []
-    group_id = str(settings.get("cache_replication_group_id") or "")
-    if len(group_id) > 40:
-        errors.append(f"cache_replication_group_id: {group_id!r} has {len(group_id)} characters; ElastiCache allows at most 40")
-    if not _ID.match(group_id):
-        errors.append(
-            f"cache_replication_group_id: {group_id!r} must be letters, digits and hyphens, begin with a letter,"
-            " and have no two hyphens in a row and no hyphen at the end"
-        )
-
-    token = settings.get("cache_auth_token")
-    if token:
-        token = str(token)
-        if not 16 <= len(token) <= 128:
-            errors.append(f"cache_auth_token: has {len(token)} characters; AUTH tokens need 16 to 128")
-        if _TOKEN_FORBIDDEN & set(token) or not token.isprintable():
-            errors.append('cache_auth_token: may hold only printable characters other than @, ", / and space')
+    # The same rules elasticache_replication_group applies, from one place.
+    errors.extend(identifier_errors(str(settings.get("cache_replication_group_id") or ""), "cache_replication_group_id:"))
+    if settings.get("cache_auth_token"):
+        errors.extend(auth_token_errors(str(settings["cache_auth_token"]), "cache_auth_token:"))
 
     for variable in ("cache_node_type", "cache_secondary_node_type"):
         value = settings.get(variable)

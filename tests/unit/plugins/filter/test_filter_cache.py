@@ -31,11 +31,12 @@ def test_node_type_exists(node_type, exists):
 @pytest.mark.parametrize(
     "change, variable, words",
     [
-        ({"cache_replication_group_id": "s" * 41}, "cache_replication_group_id", "41 characters"),
+        ({"cache_replication_group_id": "s" * 41}, "cache_replication_group_id", "41 characters; ElastiCache allows 1 to 40"),
         ({"cache_replication_group_id": "stories_1001"}, "cache_replication_group_id", "letters, digits and hyphens"),
         ({"cache_replication_group_id": "1001-stories-redis"}, "cache_replication_group_id", "begin with a letter"),
         ({"cache_auth_token": "short-token-1234"[:15]}, "cache_auth_token", "15 characters"),
-        ({"cache_auth_token": "a" * 20 + "@"}, "cache_auth_token", "other than @"),
+        ({"cache_auth_token": "a" * 20 + "@"}, "cache_auth_token", "other than space, @"),
+        ({"cache_auth_token": "a" * 20 + "%"}, "cache_auth_token", "and %"),
         ({"cache_node_type": "cache.t3.huge"}, "cache_node_type", "not an ElastiCache node type"),
         ({"cache_cluster_mode": True, "cache_shards": 1, "cache_replicas_per_shard": 0}, "cache_replicas_per_shard", "cluster mode with 1 shard"),
         ({"cache_replicas_per_shard": 0}, "cache_replicas_per_shard", "Multi-AZ needs at least one replica"),
