@@ -7,6 +7,7 @@ marked as such, only makes moto faster. They patch moto's classes (not backend i
 
 import functools
 import json
+import re
 
 from moto.core.exceptions import JsonRESTError
 
@@ -562,6 +563,233 @@ def rds_cluster_instance_subnet_group_and_performance_insights() -> None:
         setattr(DBInstance, name, vars(_PerformanceInsights)[name])
 
 
+def elasticache_cache_cluster_nodes_and_deletion() -> None:
+    """A cache cluster shows its nodes, parameter group and security groups, and DeleteCacheCluster deletes it.
+
+    AWS (https://docs.aws.amazon.com/AmazonElastiCache/latest/APIReference/API_DescribeCacheClusters.html,
+    .../API_CacheCluster.html, .../API_CacheNode.html): with ShowCacheNodeInfo, each cluster lists its CacheNodes (id 0001
+    and up, status, endpoint, zone, ParameterGroupStatus), without it none; CacheParameterGroup (the engine version's
+    default group when none was given, in-sync) and SecurityGroups (id, active) are always there, and a memcached
+    cluster listens on 11211 and has a ConfigurationEndpoint;
+    ShowCacheClustersNotInReplicationGroups leaves out replication group members. DeleteCacheCluster
+    (.../API_DeleteCacheCluster.html) answers status deleting and the cluster is then gone (CacheClusterNotFound);
+    a read replica of a cluster mode disabled group may be deleted this way and leaves the group, a primary or a cluster
+    mode enabled member may not (InvalidCacheClusterState).
+    moto: never returns CacheNodes, CacheParameterGroup or SecurityGroups, so community.aws.elasticache fails; gives
+    memcached port 6379; ignores both flags; keeps a deleted cluster in status deleting for ever, so the
+    CacheClusterDeleted waiter times out.
+    """
+    from moto.elasticache.models import CacheCluster, ElastiCacheBackend
+    from moto.elasticache.responses import ElastiCacheResponse
+
+    from . import elasticache
+
+    original_init = CacheCluster.__init__
+
+    @functools.wraps(original_init)
+    def __init__(self, *args, **kwargs):
+        original_init(self, *args, **kwargs)
+        elasticache.standalone_defaults(self, kwargs.get("port"))
+
+    CacheCluster.__init__ = __init__
+    CacheCluster.cache_nodes = property(elasticache.standalone_cache_nodes)
+    CacheCluster.configuration_endpoint = property(elasticache.standalone_configuration_endpoint)
+    CacheCluster.cache_parameter_group = property(elasticache.standalone_cache_parameter_group)
+    CacheCluster.security_groups = property(elasticache.standalone_security_groups)
+    ElastiCacheBackend.delete_cache_cluster = elasticache.delete_cache_cluster
+    ElastiCacheResponse.describe_cache_clusters = elasticache.describe_cache_clusters_response
+
+
+def elasticache_cache_parameter_groups() -> None:
+    """Cache parameter groups exist, as in AWS, with engine defaults for redis7, valkey7 and valkey8; moto 5.2.5 has none.
+
+    AWS (https://docs.aws.amazon.com/AmazonElastiCache/latest/APIReference/API_CreateCacheParameterGroup.html,
+    .../API_DescribeCacheParameterGroups.html, .../API_ModifyCacheParameterGroup.html, .../API_ResetCacheParameterGroup.html,
+    .../API_DeleteCacheParameterGroup.html, .../API_DescribeCacheParameters.html, .../API_DescribeEngineDefaultParameters.html,
+    https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/ParameterGroups.Engine.html): every region has the default
+    groups (default.redis7, default.redis7.cluster.on, ...), which cannot be modified or deleted; a new group lists its
+    family's parameters with Source system, DataType, AllowedValues, IsModifiable, MinimumEngineVersion and ChangeType;
+    a modified one becomes Source user, and only modifiable parameters take values within AllowedValues
+    (InvalidParameterValue); a group in use cannot be deleted (InvalidCacheParameterGroupState); tags go with its ARN.
+    moto: answers every one of these operations with HTTP 500, and refuses parameter group ARNs in tag calls.
+    """
+    from moto.elasticache.models import ElastiCacheBackend
+    from moto.elasticache.responses import ElastiCacheResponse
+
+    from . import elasticache
+
+    original_init = ElastiCacheBackend.__init__
+
+    @functools.wraps(original_init)
+    def __init__(self, region_name: str, account_id: str):
+        original_init(self, region_name, account_id)
+        self.arn_regex = re.compile(elasticache.ARN_PATTERN)
+        self.cache_parameter_groups = elasticache.default_parameter_groups(self)
+
+    ElastiCacheBackend.__init__ = __init__
+    for operation in (
+        "create_cache_parameter_group",
+        "describe_cache_parameter_groups",
+        "modify_cache_parameter_group",
+        "reset_cache_parameter_group",
+        "delete_cache_parameter_group",
+        "describe_cache_parameters",
+        "describe_engine_default_parameters",
+    ):
+        setattr(ElastiCacheResponse, operation, getattr(elasticache, f"{operation}_response"))
+
+
+def elasticache_replication_group_create() -> None:
+    """CreateReplicationGroup checks what AWS checks and builds the group AWS builds, members and all.
+
+    AWS (https://docs.aws.amazon.com/AmazonElastiCache/latest/APIReference/API_CreateReplicationGroup.html,
+    .../API_ReplicationGroup.html, .../API_NodeGroup.html): the id is stored lowercase and has 1 to 40 letters, digits or
+    hyphens, a letter first; AuthToken has 16 to 128 printable characters and needs TransitEncryptionEnabled; automatic
+    failover with cluster mode disabled needs a replica (NumCacheClusters >= 2), Multi-AZ needs automatic failover,
+    cluster mode enabled needs automatic failover; KmsKeyId needs AtRestEncryptionEnabled and a key of the region; the
+    parameter group, cache subnet group, seed snapshot and RDB files in S3 (SnapshotArns) must exist, and the parameter
+    group must fit the engine version's family and the cluster mode (default.redis7, default.redis7.cluster.on, ... when
+    none is given). NumCacheClusters members (cluster mode disabled: -001 primary, PrimaryEndpoint, ReaderEndpoint,
+    ReadEndpoint and CurrentRole per member) or NumNodeGroups shards of ReplicasPerNodeGroup + 1 members (cluster mode
+    enabled: ConfigurationEndpoint, the 16384 slots split evenly), each member cluster with node 0001, in the requested
+    zones or spread over the subnet group's; every member is a cache cluster DescribeCacheClusters shows, with the group's
+    engine version, parameter group, maintenance window and security groups. The response says creating.
+    moto: checks none of this; makes one member whatever NumCacheClusters says; puts every member in us-east-1a or
+    us-east-1b and every endpoint in use1; cuts slots as if there were three shards (two leave 10923-16383 unserved, a
+    fourth runs past 16383); numbers cache nodes by shard; registers no member cluster (CacheClusterNotFound), so the
+    engine version, parameter group and maintenance window it was given are nowhere to be read; defaults SnapshotWindow
+    to 05:00-6:00 and says available at once.
+    """
+    from moto.elasticache.models import ElastiCacheBackend, ReplicationGroup
+    from moto.elasticache.responses import ElastiCacheResponse
+
+    from . import elasticache
+
+    original_create = ElastiCacheBackend.create_replication_group
+    original_describe = ElastiCacheBackend.describe_replication_groups
+    original_response = ElastiCacheResponse.create_replication_group
+
+    @functools.wraps(original_create)
+    def create_replication_group(self, **kwargs):
+        return elasticache.create_replication_group(original_create, self, kwargs)
+
+    @functools.wraps(original_describe)
+    def describe_replication_groups(self, replication_group_id: str | None = None):
+        return original_describe(self, replication_group_id.lower() if replication_group_id else None)
+
+    @functools.wraps(original_response)
+    def create_replication_group_response(self):
+        return elasticache.reported_group(original_response(self).result["ReplicationGroup"], "creating")
+
+    ReplicationGroup.global_group = None
+    ReplicationGroup.auth_tokens = ()
+    ReplicationGroup.global_replication_group_info = property(elasticache.global_replication_group_info)
+    ReplicationGroup.pending_modified_values = property(lambda self: {})
+    ElastiCacheBackend.create_replication_group = create_replication_group
+    ElastiCacheBackend.describe_replication_groups = describe_replication_groups
+    ElastiCacheResponse.create_replication_group = create_replication_group_response
+
+
+def elasticache_replication_group_modify_and_delete() -> None:
+    """ModifyReplicationGroup changes every field AWS changes; DeleteReplicationGroup deletes, with a final snapshot if asked.
+
+    AWS (https://docs.aws.amazon.com/AmazonElastiCache/latest/APIReference/API_ModifyReplicationGroup.html,
+    https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/auth.html#auth-modifyng-token): description, node type,
+    engine and engine version (no downgrade, valkey not back to redis, a new major version takes a parameter group of its
+    family), parameter group, maintenance and snapshot windows, snapshot retention and snapshotting cluster, security
+    groups, notification topic, automatic failover and Multi-AZ (same rules as at creation), primary cluster, log
+    delivery (Enabled false removes one), user groups, in-transit encryption (turned on in mode preferred, then required)
+    and the AUTH token: ROTATE adds a token beside the old one, SET (only after ROTATE) keeps the new one, DELETE only
+    when moving to RBAC; AuthTokenLastModifiedDate moves. Node type, engine and parameter group of a Global datastore
+    member change only through the datastore. DeleteReplicationGroup (.../API_DeleteReplicationGroup.html) answers
+    deleting, then the group and its member clusters are gone (ReplicationGroupNotFoundFault); FinalSnapshotIdentifier
+    takes a snapshot first (SnapshotAlreadyExistsFault if taken); RetainPrimaryCluster keeps the primary as a standalone
+    cluster; a Global datastore member cannot be deleted (InvalidReplicationGroupState).
+    moto: modifies only description, engine, node type, failover, Multi-AZ and retention, with no checks; keeps a
+    deleted group listed as deleting for ever (so the ReplicationGroupDeleted waiter never succeeds), ignores
+    FinalSnapshotIdentifier and keeps the deleted group's tags for a new group of the same name.
+    """
+    from moto.elasticache.responses import ElastiCacheResponse
+
+    from . import elasticache
+
+    ElastiCacheResponse.modify_replication_group = elasticache.modify_replication_group_response
+    ElastiCacheResponse.delete_replication_group = elasticache.delete_replication_group_response
+
+
+def elasticache_replica_count_and_shard_configuration() -> None:
+    """IncreaseReplicaCount, DecreaseReplicaCount and ModifyReplicationGroupShardConfiguration exist, as in AWS (moto: HTTP 500).
+
+    AWS (https://docs.aws.amazon.com/AmazonElastiCache/latest/APIReference/API_IncreaseReplicaCount.html,
+    .../API_DecreaseReplicaCount.html, .../API_ModifyReplicationGroupShardConfiguration.html): NewReplicaCount for every
+    shard or ReplicaConfiguration per shard (0 to 5 replicas, more or fewer than now), or ReplicasToRemove; not below one
+    replica while automatic failover or Multi-AZ needs it. Shards change only with cluster mode enabled and
+    ApplyImmediately true: more shards get the first shard's replica count, fewer need NodeGroupsToRemove or
+    NodeGroupsToRetain; slots are rebalanced evenly. Members of a Global datastore reshard through the datastore.
+    """
+    from moto.elasticache.responses import ElastiCacheResponse
+
+    from . import elasticache
+
+    ElastiCacheResponse.increase_replica_count = elasticache.increase_replica_count_response
+    ElastiCacheResponse.decrease_replica_count = elasticache.decrease_replica_count_response
+    ElastiCacheResponse.modify_replication_group_shard_configuration = elasticache.modify_replication_group_shard_configuration_response
+
+
+def elasticache_global_datastores() -> None:
+    """Global datastores exist, as in AWS; moto 5.2.5 has none of their operations (HTTP 500) and takes any GlobalReplicationGroupId.
+
+    AWS (https://docs.aws.amazon.com/AmazonElastiCache/latest/APIReference/API_CreateGlobalReplicationGroup.html,
+    .../API_DescribeGlobalReplicationGroups.html, .../API_ModifyGlobalReplicationGroup.html,
+    .../API_FailoverGlobalReplicationGroup.html, .../API_DisassociateGlobalReplicationGroup.html,
+    .../API_DeleteGlobalReplicationGroup.html, .../API_IncreaseNodeGroupsInGlobalReplicationGroup.html,
+    .../API_DecreaseNodeGroupsInGlobalReplicationGroup.html,
+    https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/Redis-Global-Datastores-Getting-Started.html): the id is a
+    region prefix and the given suffix, unique across regions; the primary (Redis OSS 5.0.6+ or Valkey, no T-family node)
+    gives the datastore its engine, version, node type, shards and encryption; a secondary in another region (at most
+    two, one per region) joins through CreateReplicationGroup with GlobalReplicationGroupId, takes all of those, and may
+    not ask for others; Members list each with its Role (ShowMemberInfo). ModifyGlobalReplicationGroup changes node type,
+    engine version, parameter group and automatic failover of every member; FailoverGlobalReplicationGroup makes a
+    secondary the primary and the old primary a secondary; DisassociateGlobalReplicationGroup makes a secondary
+    standalone; DeleteGlobalReplicationGroup needs the secondaries gone and keeps or deletes the primary; node groups
+    change in every member alike. Tags of the datastore go with its ARN from any region.
+    moto: makes a standalone group marked SECONDARY of whatever id it is given.
+    """
+    from moto.elasticache.models import ElastiCacheBackend
+    from moto.elasticache.responses import ElastiCacheResponse
+
+    from . import elasticache
+
+    original_init = ElastiCacheBackend.__init__
+
+    @functools.wraps(original_init)
+    def __init__(self, region_name: str, account_id: str):
+        original_init(self, region_name, account_id)
+        self.global_replication_groups = {}
+
+    def tagged(original):
+        @functools.wraps(original)
+        def tag_call(self, arn: str, *args):
+            return original(elasticache.tagging_backend(self, arn), arn, *args)
+
+        return tag_call
+
+    ElastiCacheBackend.__init__ = __init__
+    for method in ("list_tags_for_resource", "add_tags_to_resource", "remove_tags_from_resource"):
+        setattr(ElastiCacheBackend, method, tagged(getattr(ElastiCacheBackend, method)))
+    for operation in (
+        "create_global_replication_group",
+        "describe_global_replication_groups",
+        "modify_global_replication_group",
+        "failover_global_replication_group",
+        "disassociate_global_replication_group",
+        "delete_global_replication_group",
+        "increase_node_groups_in_global_replication_group",
+        "decrease_node_groups_in_global_replication_group",
+    ):
+        setattr(ElastiCacheResponse, operation, getattr(elasticache, f"{operation}_response"))
+
+
 PATCHES = (
     ec2_tag_resource_types,
     ecs_cluster_capacity_provider_lists,
@@ -578,6 +806,12 @@ PATCHES = (
     rds_global_cluster_switchover_and_failover,
     rds_modify_global_cluster,
     rds_cluster_instance_subnet_group_and_performance_insights,
+    elasticache_cache_cluster_nodes_and_deletion,
+    elasticache_cache_parameter_groups,
+    elasticache_replication_group_create,
+    elasticache_replication_group_modify_and_delete,
+    elasticache_replica_count_and_shard_configuration,
+    elasticache_global_datastores,
 )
 
 
