@@ -45,6 +45,14 @@ def _services(session: boto3.session.Session, url: str, region: str) -> list[tup
             writers = [m["DBClusterArn"].split(":")[3] for m in global_cluster.get("GlobalClusterMembers", []) if m.get("IsWriter")]
             members = len(global_cluster.get("GlobalClusterMembers", []))
             rows.append(("global database", f"{global_cluster['GlobalClusterIdentifier']} (writer in {', '.join(writers) or 'none'}, {members} members)"))
+    elasticache = session.client("elasticache", region_name=region, endpoint_url=url)
+    for group in _all(elasticache, "describe_replication_groups", "ReplicationGroups"):
+        nodes = len(group.get("MemberClusters", []))
+        shards = len(group.get("NodeGroups", []))
+        encrypted = "encrypted" if group.get("AtRestEncryptionEnabled") and group.get("TransitEncryptionEnabled") else "NOT fully encrypted"
+        member = (group.get("GlobalReplicationGroupInfo") or {}).get("GlobalReplicationGroupMemberRole")
+        role = f", global {member.lower()}" if member else ""
+        rows.append(("cache", f"{group['ReplicationGroupId']} ({shards} shard(s), {nodes} nodes, Multi-AZ {group.get('MultiAZ')}; {encrypted}{role})"))
     secrets = _all(session.client("secretsmanager", region_name=region, endpoint_url=url), "list_secrets", "SecretList")
     if secrets:
         rows.append(("secrets", _names(secrets, lambda secret: secret["Name"])))
