@@ -4,23 +4,13 @@
 """aurora_global_cluster driven through main() against real botocore RDS clients with Stubbers, one
 per region: every request is validated against the RDS service model, and any call not queued fails."""
 
-import json
-import os
-import sys
-
-import boto3
 import jmespath
 import pytest
 from ansible.module_utils.common import warnings as warnings_module
-from ansible.module_utils.testing import patch_module_args
-from botocore import xform_name
-from botocore.stub import Stubber
-
-from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
-from ansible_collections.amazon.aws.plugins.module_utils.retries import RetryingBotoClientWrapper
 
 from ansible_collections.stories1001.infra.plugins.module_utils import _rds_global
 from ansible_collections.stories1001.infra.plugins.modules import aurora_global_cluster
+from ansible_collections.stories1001.infra.tests.unit.plugins.modules.stubbed_module import StubbedModule, aws_args, stubbers_fixture
 
 GC_ID = "stories1001-production"
 GC_ARN = f"arn:aws:rds::123456789012:global-cluster:{GC_ID}"
@@ -63,17 +53,6 @@ def failover_state(status="pending", source=USE1, target=EUW1, data_loss=False):
     return {"Status": status, "FromDbClusterArn": source, "ToDbClusterArn": target, "IsDataLossAllowed": data_loss}
 
 
-class Stubbers(dict):
-    """One stubbed RDS client per region, made on first use."""
-
-    def __missing__(self, region):
-        client = boto3.client("rds", region_name=region, aws_access_key_id="testing", aws_secret_access_key="testing")
-        stub = Stubber(client)
-        stub.activate()
-        self[region] = stub
-        return stub
-
-
 @pytest.fixture(autouse=True)
 def no_sleep(monkeypatch):
     # Both the waiters (botocore.waiter) and AWSRetry sleep through time.sleep.
@@ -86,13 +65,7 @@ def fresh_warnings(monkeypatch):
     monkeypatch.setattr(warnings_module, "_global_warnings", {})
 
 
-@pytest.fixture
-def stubbers():
-    stubs = Stubbers()
-    yield stubs
-    for stub in stubs.values():
-        stub.assert_no_pending_responses()
-        stub.deactivate()
+stubbers = stubbers_fixture("rds")
 
 
 @pytest.fixture
@@ -100,57 +73,22 @@ def stubber(stubbers):
     return stubbers["us-east-1"]
 
 
-def _called_by_waiter():
-    frame = sys._getframe()
-    while frame:
-        if frame.f_code.co_filename.endswith(os.path.join("botocore", "waiter.py")):
-            return True
-        frame = frame.f_back
-    return False
-
-
 @pytest.fixture
 def run(stubbers, monkeypatch, capsys):
-    """Run the module's main() with the given options; returns its JSON result.
+    """Run the module's main() with the given options; returns its JSON result, with the regions of the
+    clients made in result["_clients"].
 
     Also checks that every operation sent outside a waiter went through the client's retry decorator
     (was called with aws_retry=True); the waiters retry on throttling by their own acceptors."""
-    sent, retried, clients = set(), set(), []
-
-    def fake_client(self, service, retry_decorator=None, **kwargs):
-        assert service == "rds"
-        assert retry_decorator is not None, "the client must retry on throttling"
-        region = kwargs.get("region") or self.region
-        clients.append(region)
-        stub = stubbers[region]
-
-        def record(model, **event):
-            if not _called_by_waiter():
-                sent.add((region, xform_name(model.name)))
-
-        stub.client.meta.events.register("before-parameter-build.rds", record)
-
-        def recording_retry(func):
-            def wrapped(*args, **kwargs):
-                retried.add((region, func.__name__))
-                return retry_decorator(func)(*args, **kwargs)
-
-            return wrapped
-
-        return RetryingBotoClientWrapper(stub.client, recording_retry)
-
-    monkeypatch.setattr(AnsibleAWSModule, "client", fake_client)
+    stubbed = StubbedModule(
+        aurora_global_cluster.main, "rds", stubbers.__getitem__, monkeypatch=monkeypatch, capsys=capsys, by_region=True, outside_waiters=True
+    )
 
     def _run(args, check_mode=False, region="us-east-1"):
-        module_args = dict(region=region, access_key="testing", secret_key="testing", global_cluster_identifier=GC_ID)
+        module_args = aws_args(region, global_cluster_identifier=GC_ID)
         module_args.update(args)
-        if check_mode:
-            module_args["_ansible_check_mode"] = True
-        with patch_module_args(module_args), pytest.raises(SystemExit):
-            aurora_global_cluster.main()
-        assert sent <= retried, f"sent without aws_retry=True: {sent - retried}"
-        result = json.loads(capsys.readouterr().out)
-        result["_clients"] = clients
+        result = stubbed.run(module_args, check_mode)
+        result["_clients"] = stubbed.clients
         return result
 
     return _run

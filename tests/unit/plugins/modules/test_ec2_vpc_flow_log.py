@@ -5,21 +5,14 @@
 every request is validated against the EC2 service model, and any call not queued fails."""
 
 import datetime
-import json
 
-import boto3
 import pytest
-from ansible.module_utils.testing import patch_module_args
-from botocore import xform_name
 from botocore.stub import ANY
-from botocore.stub import Stubber
-
-from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
-from ansible_collections.amazon.aws.plugins.module_utils.retries import RetryingBotoClientWrapper
 
 from ansible_collections.stories1001.infra.plugins.module_utils import _ec2_flow_logs
 from ansible_collections.stories1001.infra.plugins.module_utils._tagging import plan_tags
 from ansible_collections.stories1001.infra.plugins.modules import ec2_vpc_flow_log
+from ansible_collections.stories1001.infra.tests.unit.plugins.modules.stubbed_module import run_fixture, stubber_fixture
 
 VPC_ID = "vpc-0123456789abcdef0"
 FLOW_LOG_ID = "fl-0123456789abcdef0"
@@ -76,50 +69,8 @@ def aws_s3_flow_log(**overrides):
     return flow_log
 
 
-@pytest.fixture
-def stubber():
-    client = boto3.client("ec2", region_name="us-east-1", aws_access_key_id="testing", aws_secret_access_key="testing")
-    with Stubber(client) as stub:
-        yield stub
-        stub.assert_no_pending_responses()
-
-
-@pytest.fixture
-def run(stubber, monkeypatch, capsys):
-    """Run the module's main() with the given options; returns its JSON result.
-
-    Also checks that every operation sent went through the client's retry decorator
-    (that is, was called with aws_retry=True)."""
-    sent, retried = set(), set()
-    stubber.client.meta.events.register(
-        "before-parameter-build.ec2", lambda model, **kwargs: sent.add(xform_name(model.name))
-    )
-
-    def fake_client(self, service, retry_decorator=None, **kwargs):
-        assert service == "ec2"
-        assert retry_decorator is not None, "the client must retry on throttling"
-
-        def recording_retry(func):
-            def wrapped(*args, **kwargs):
-                retried.add(func.__name__)
-                return retry_decorator(func)(*args, **kwargs)
-
-            return wrapped
-
-        return RetryingBotoClientWrapper(stubber.client, recording_retry)
-
-    monkeypatch.setattr(AnsibleAWSModule, "client", fake_client)
-
-    def _run(args, check_mode=False):
-        module_args = dict(region="us-east-1", access_key="testing", secret_key="testing", **args)
-        if check_mode:
-            module_args["_ansible_check_mode"] = True
-        with patch_module_args(module_args), pytest.raises(SystemExit):
-            ec2_vpc_flow_log.main()
-        assert sent <= retried, f"sent without aws_retry=True: {sent - retried}"
-        return json.loads(capsys.readouterr().out)
-
-    return _run
+stubber = stubber_fixture("ec2")
+run = run_fixture(ec2_vpc_flow_log.main, "ec2")
 
 
 def expect_describe(stubber, flow_logs, filters=None, flow_log_ids=None):

@@ -5,24 +5,14 @@
 Stubbers, one per region: every request is validated against the ElastiCache service model, and any call
 not queued fails."""
 
-import json
-import os
-import sys
-
-import boto3
 import jmespath
 import pytest
 from ansible.module_utils.common import warnings as warnings_module
-from ansible.module_utils.testing import patch_module_args
-from botocore import xform_name
-from botocore.stub import Stubber
-
-from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
-from ansible_collections.amazon.aws.plugins.module_utils.retries import RetryingBotoClientWrapper
 
 from ansible_collections.stories1001.infra.plugins.module_utils import _elasticache
 from ansible_collections.stories1001.infra.plugins.module_utils import _elasticache_global
 from ansible_collections.stories1001.infra.plugins.modules import elasticache_global_datastore as module_under_test
+from ansible_collections.stories1001.infra.tests.unit.plugins.modules.stubbed_module import StubbedModule, aws_args, stubbers_fixture
 
 SUFFIX = "stories1001-production-redis"
 GID = f"ldgnf-{SUFFIX}"
@@ -84,17 +74,6 @@ def aws_replication_group(replication_group_id=RG, status="available", **overrid
     return group
 
 
-class Stubbers(dict):
-    """One stubbed ElastiCache client per region, made on first use."""
-
-    def __missing__(self, region):
-        client = boto3.client("elasticache", region_name=region, aws_access_key_id="testing", aws_secret_access_key="testing")
-        stub = Stubber(client)
-        stub.activate()
-        self[region] = stub
-        return stub
-
-
 @pytest.fixture(autouse=True)
 def no_delays(monkeypatch):
     # The waiters poll every WAIT_DELAY seconds; AWSRetry sleeps through time.sleep between retries.
@@ -108,27 +87,12 @@ def fresh_warnings(monkeypatch):
     monkeypatch.setattr(warnings_module, "_global_warnings", {})
 
 
-@pytest.fixture
-def stubbers():
-    stubs = Stubbers()
-    yield stubs
-    for stub in stubs.values():
-        stub.assert_no_pending_responses()
-        stub.deactivate()
+stubbers = stubbers_fixture("elasticache")
 
 
 @pytest.fixture
 def stubber(stubbers):
     return stubbers["us-east-1"]
-
-
-def _called_by_waiter():
-    frame = sys._getframe()
-    while frame:
-        if frame.f_code.co_filename.endswith(os.path.join("botocore", "waiter.py")):
-            return True
-        frame = frame.f_back
-    return False
 
 
 @pytest.fixture
@@ -138,45 +102,18 @@ def run(stubbers, monkeypatch, capsys):
 
     Also checks that every operation sent outside a waiter went through the client's retry decorator
     (was called with aws_retry=True); the waiters retry on throttling by their own acceptors."""
-    sent, retried, clients = [], set(), []
-
-    def fake_client(self, service, retry_decorator=None, **kwargs):
-        assert service == "elasticache"
-        assert retry_decorator is not None, "the client must retry on throttling"
-        region = kwargs.get("region") or self.region
-        clients.append(region)
-        stub = stubbers[region]
-
-        def record(model, **event):
-            if not _called_by_waiter():
-                sent.append((region, xform_name(model.name)))
-
-        stub.client.meta.events.register("before-parameter-build.elasticache", record)
-
-        def recording_retry(func):
-            def wrapped(*args, **kwargs):
-                retried.add((region, func.__name__))
-                return retry_decorator(func)(*args, **kwargs)
-
-            return wrapped
-
-        return RetryingBotoClientWrapper(stub.client, recording_retry)
-
-    monkeypatch.setattr(AnsibleAWSModule, "client", fake_client)
+    stubbed = StubbedModule(
+        module_under_test.main, "elasticache", stubbers.__getitem__, monkeypatch=monkeypatch, capsys=capsys, by_region=True, outside_waiters=True
+    )
 
     def _run(args, check_mode=False, region="us-east-1"):
-        module_args = dict(region=region, access_key="testing", secret_key="testing")
+        module_args = aws_args(region)
         if "global_replication_group_id" not in args:
             module_args["global_replication_group_id_suffix"] = SUFFIX
         module_args.update(args)
-        if check_mode:
-            module_args["_ansible_check_mode"] = True
-        with patch_module_args(module_args), pytest.raises(SystemExit):
-            module_under_test.main()
-        assert set(sent) <= retried, f"sent without aws_retry=True: {set(sent) - retried}"
-        result = json.loads(capsys.readouterr().out)
-        result["_sent"] = list(sent)
-        result["_clients"] = clients
+        result = stubbed.run(module_args, check_mode)
+        result["_sent"] = list(stubbed.sent)
+        result["_clients"] = stubbed.clients
         return result
 
     return _run

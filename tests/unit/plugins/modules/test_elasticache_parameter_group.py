@@ -4,22 +4,12 @@
 """elasticache_parameter_group driven through main() against a real botocore ElastiCache client with a
 Stubber: every request is validated against the ElastiCache service model, and any call not queued fails."""
 
-import json
-import os
-import sys
-
-import boto3
 import pytest
 from ansible.module_utils.common import warnings as warnings_module
-from ansible.module_utils.testing import patch_module_args
-from botocore import xform_name
-from botocore.stub import Stubber
-
-from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
-from ansible_collections.amazon.aws.plugins.module_utils.retries import RetryingBotoClientWrapper
 
 from ansible_collections.stories1001.infra.plugins.module_utils import _elasticache
 from ansible_collections.stories1001.infra.plugins.modules import elasticache_parameter_group as module_under_test
+from ansible_collections.stories1001.infra.tests.unit.plugins.modules.stubbed_module import StubbedModule, aws_args, stubber_fixture
 
 NAME = "stories1001-production-redis-cluster-redis7"
 ARN = f"arn:aws:elasticache:us-east-1:123456789012:parametergroup:{NAME}"
@@ -106,65 +96,24 @@ def fresh_warnings(monkeypatch):
     monkeypatch.setattr(warnings_module, "_global_warnings", {})
 
 
-@pytest.fixture
-def stubber():
-    client = boto3.client("elasticache", region_name="us-east-1", aws_access_key_id="testing", aws_secret_access_key="testing")
-    stub = Stubber(client)
-    stub.activate()
-    yield stub
-    stub.assert_no_pending_responses()
-    stub.deactivate()
-
-
-def _called_by_waiter():
-    frame = sys._getframe()
-    while frame:
-        if frame.f_code.co_filename.endswith(os.path.join("botocore", "waiter.py")):
-            return True
-        frame = frame.f_back
-    return False
+stubber = stubber_fixture("elasticache")
 
 
 @pytest.fixture
 def run(stubber, monkeypatch, capsys):
     """Run the module's main() with the given options; returns its JSON result, with the operations sent
     in result["_sent"]. Also checks that every operation went through the client's retry decorator."""
-    sent, retried, clients = [], set(), []
-
-    def fake_client(self, service, retry_decorator=None, **kwargs):
-        assert service == "elasticache"
-        assert retry_decorator is not None, "the client must retry on throttling"
-        clients.append(kwargs.get("region") or self.region)
-
-        def record(model, **event):
-            if not _called_by_waiter():
-                sent.append(xform_name(model.name))
-
-        stubber.client.meta.events.register("before-parameter-build.elasticache", record)
-
-        def recording_retry(func):
-            def wrapped(*args, **kwargs):
-                retried.add(func.__name__)
-                return retry_decorator(func)(*args, **kwargs)
-
-            return wrapped
-
-        return RetryingBotoClientWrapper(stubber.client, recording_retry)
-
-    monkeypatch.setattr(AnsibleAWSModule, "client", fake_client)
+    stubbed = StubbedModule(
+        module_under_test.main, "elasticache", lambda region: stubber, monkeypatch=monkeypatch, capsys=capsys, outside_waiters=True
+    )
 
     def _run(args, check_mode=False):
-        module_args = dict(region="us-east-1", access_key="testing", secret_key="testing", name=NAME, family="redis7")
+        module_args = aws_args(name=NAME, family="redis7")
         module_args.update(args)
         module_args = {key: value for key, value in module_args.items() if value is not None}
-        if check_mode:
-            module_args["_ansible_check_mode"] = True
-        with patch_module_args(module_args), pytest.raises(SystemExit):
-            module_under_test.main()
-        assert set(sent) <= retried, f"sent without aws_retry=True: {set(sent) - retried}"
-        result = json.loads(capsys.readouterr().out)
-        result["_sent"] = list(sent)
-        result["_clients"] = clients
+        result = stubbed.run(module_args, check_mode)
+        result["_sent"] = list(stubbed.sent)
+        result["_clients"] = stubbed.clients
         return result
 
     return _run

@@ -5,19 +5,12 @@
 request is validated against the RDS service model, and any call not queued fails."""
 
 import datetime
-import json
 
-import boto3
 import pytest
-from ansible.module_utils.testing import patch_module_args
-from botocore import xform_name
-from botocore.stub import Stubber
-
-from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
-from ansible_collections.amazon.aws.plugins.module_utils.retries import RetryingBotoClientWrapper
 
 from ansible_collections.stories1001.infra.plugins.module_utils import _rds_proxy
 from ansible_collections.stories1001.infra.plugins.modules import rds_db_proxy
+from ansible_collections.stories1001.infra.tests.unit.plugins.modules.stubbed_module import run_fixture, stubber_fixture
 
 NAME = "stories1001-test-app"
 ARN = "arn:aws:rds:us-east-1:123456789012:db-proxy:prx-0123456789abcdef0"
@@ -124,50 +117,8 @@ def no_sleep(monkeypatch):
     return slept
 
 
-@pytest.fixture
-def stubber():
-    client = boto3.client("rds", region_name="us-east-1", aws_access_key_id="testing", aws_secret_access_key="testing")
-    with Stubber(client) as stub:
-        yield stub
-        stub.assert_no_pending_responses()
-
-
-@pytest.fixture
-def run(stubber, monkeypatch, capsys):
-    """Run the module's main() with the given options; returns its JSON result.
-
-    Also checks that every operation sent went through the client's retry decorator
-    (that is, was called with aws_retry=True), the waiters' polls aside."""
-    sent, retried = set(), set()
-    stubber.client.meta.events.register(
-        "before-parameter-build.rds", lambda model, **kwargs: sent.add(xform_name(model.name))
-    )
-
-    def fake_client(self, service, retry_decorator=None, **kwargs):
-        assert service == "rds"
-        assert retry_decorator is not None, "the client must retry on throttling"
-
-        def recording_retry(func):
-            def wrapped(*args, **kwargs):
-                retried.add(func.__name__)
-                return retry_decorator(func)(*args, **kwargs)
-
-            return wrapped
-
-        return RetryingBotoClientWrapper(stubber.client, recording_retry)
-
-    monkeypatch.setattr(AnsibleAWSModule, "client", fake_client)
-
-    def _run(args, check_mode=False):
-        module_args = dict(region="us-east-1", access_key="testing", secret_key="testing", **args)
-        if check_mode:
-            module_args["_ansible_check_mode"] = True
-        with patch_module_args(module_args), pytest.raises(SystemExit):
-            rds_db_proxy.main()
-        assert sent <= retried, f"sent without aws_retry=True: {sent - retried}"
-        return json.loads(capsys.readouterr().out)
-
-    return _run
+stubber = stubber_fixture("rds")
+run = run_fixture(rds_db_proxy.main, "rds")
 
 
 def expect_missing(stubber):
