@@ -168,3 +168,74 @@ def normalize_scaling_policy(policy):
     if not policy:
         return {}
     return camel_dict_to_snake_dict(normalize_boto3_result(policy))
+
+
+# --- generic helpers for modules that manage all the policies of a target ---------------------------
+
+TARGET_TRACKING = "TargetTrackingScaling"
+COOLDOWN_KEYS = ("ScaleInCooldown", "ScaleOutCooldown")
+SUSPENDED_STATE_KEYS = ("DynamicScalingInSuspended", "DynamicScalingOutSuspended", "ScheduledScalingSuspended")
+
+
+@ApplicationAutoScalingErrorHandler.list_error_handler("describe scaling policies", [])
+def describe_scaling_policies(client, namespace, resource_id, dimension):
+    """All the scaling policies of the scalable target (raw), [] when there are none."""
+    policies = _all_pages(
+        client.describe_scaling_policies,
+        "ScalingPolicies",
+        ServiceNamespace=namespace,
+        ResourceId=resource_id,
+        ScalableDimension=dimension,
+    )
+    # Match here as well: not every endpoint applies every filter exactly.
+    return [policy for policy in policies if _same_target(policy, namespace, resource_id, dimension)]
+
+
+def comparable_target_tracking_configuration(config):
+    """A TargetTrackingScalingPolicyConfiguration in a form where equal settings compare equal, whoever wrote it:
+    the target value as a float (75 == 75.0), DisableScaleIn as a bool (AWS may leave it out when false), an
+    empty or missing ResourceLabel as None, and each cooldown as an int or None (AWS returns them only when set)."""
+    config = config or {}
+    predefined = config.get("PredefinedMetricSpecification") or None
+    if predefined:
+        predefined = {
+            "PredefinedMetricType": predefined.get("PredefinedMetricType"),
+            "ResourceLabel": predefined.get("ResourceLabel") or None,
+        }
+    comparable = {
+        "TargetValue": float(config["TargetValue"]) if config.get("TargetValue") is not None else None,
+        "PredefinedMetricSpecification": predefined,
+        "CustomizedMetricSpecification": config.get("CustomizedMetricSpecification") or None,
+        "DisableScaleIn": bool(config.get("DisableScaleIn")),
+    }
+    for key in COOLDOWN_KEYS:
+        comparable[key] = int(config[key]) if config.get(key) is not None else None
+    return comparable
+
+
+def target_tracking_policy_differs(policy, desired_config):
+    """Whether the policy (raw, None when missing) must be put to match the desired target tracking configuration;
+    a policy of another type (step scaling) of the same name always differs."""
+    if not policy or policy.get("PolicyType") != TARGET_TRACKING:
+        return True
+    current = policy.get("TargetTrackingScalingPolicyConfiguration")
+    return comparable_target_tracking_configuration(current) != comparable_target_tracking_configuration(desired_config)
+
+
+def desired_suspended_state(current, requested):
+    """The full SuspendedState to send: each key requested (not None) as requested, the others as they are now
+    (False for a new target, as AWS defaults them). ``requested`` uses the API's keys."""
+    current = current or {}
+    return {
+        key: bool(requested[key]) if requested.get(key) is not None else bool(current.get(key))
+        for key in SUSPENDED_STATE_KEYS
+    }
+
+
+def suspended_state_differs(current, requested):
+    """Whether any key requested (not None) differs from the current SuspendedState (None or missing keys count
+    as False)."""
+    current = current or {}
+    return any(
+        requested.get(key) is not None and bool(requested[key]) != bool(current.get(key)) for key in SUSPENDED_STATE_KEYS
+    )
