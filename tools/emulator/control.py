@@ -1,10 +1,17 @@
-"""The emulator's own endpoints under /_stories/: fault settings and the call record."""
+"""The emulator's own endpoints under /_stories/: fault settings, the call record and the application-health oracle.
+
+``/_stories/app-health`` stands in for the health of the applications the emulated ECS services run (their
+/api/health as the load balancer probes it; see ecs.py): ``POST {"image": "<exact image URI>", "healthy": false}``
+marks an image, ``GET`` lists the marks as ``{"marks": {"<image URI>": false}}``, ``DELETE`` clears them, and so does
+``/moto-api/reset``. Unmarked images are healthy.
+"""
 
 import json
 from collections.abc import Callable, Iterable
 
 from werkzeug.wrappers import Request, Response
 
+from . import ecs
 from .faults import FaultInjector, FaultRule
 from .recorder import Recorder
 
@@ -23,6 +30,9 @@ class Control:
             ("POST", "faults"): self._set_faults,
             ("DELETE", "faults"): self._clear_faults,
             ("DELETE", "calls"): self._clear_calls,
+            ("GET", "app-health"): self._app_health,
+            ("POST", "app-health"): self._mark_app_health,
+            ("DELETE", "app-health"): self._clear_app_health,
         }
 
     def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
@@ -52,6 +62,25 @@ class Control:
     def _clear_calls(self, _request: Request) -> Response:
         self._recorder.clear()
         return _json({})
+
+    def _app_health(self, _request: Request) -> Response:
+        return _json({"marks": dict(ecs.APP_HEALTH)})
+
+    def _mark_app_health(self, request: Request) -> Response:
+        try:
+            body = json.loads(request.get_data() or b"{}")
+        except ValueError:
+            return _json({"error": "the body is not JSON"}, 400)
+        body = body if isinstance(body, dict) else {}
+        image, healthy = body.get("image"), body.get("healthy")
+        if not isinstance(image, str) or not image or not isinstance(healthy, bool):
+            return _json({"error": 'expected {"image": "<image URI>", "healthy": true|false}'}, 400)
+        ecs.mark_app_health(image, healthy)
+        return self._app_health(request)
+
+    def _clear_app_health(self, request: Request) -> Response:
+        ecs.clear_app_health()
+        return self._app_health(request)
 
 
 def _json(body: dict, status: int = 200) -> Response:

@@ -11,6 +11,14 @@ import re
 
 from moto.core.exceptions import JsonRESTError
 
+from .acm import acm_certificate_in_use, acm_dns_validation, acm_list_certificates_default_key_types, acm_request_certificate_options
+from .ecs import (
+    ecs_cluster_settings_and_configuration,
+    ecs_service_configuration,
+    ecs_service_tasks_and_deployments,
+    elbv2_app_health_oracle,
+    wafv2_list_resources_for_web_acl,
+)
 from .rds_parameters import engine_default_cluster_parameters
 
 
@@ -790,6 +798,73 @@ def elasticache_global_datastores() -> None:
         setattr(ElastiCacheResponse, operation, getattr(elasticache, f"{operation}_response"))
 
 
+def application_autoscaling_tags() -> None:
+    """Scalable targets take tags: at registration, through TagResource and UntagResource, read by ListTagsForResource.
+
+    AWS: a scalable target is a taggable resource, addressed by its ScalableTargetARN
+    (https://docs.aws.amazon.com/autoscaling/application/userguide/resource-tagging-support.html); RegisterScalableTarget's
+    ``Tags`` tag a new target; an unknown ARN answers ResourceNotFoundException.
+    moto: drops ``Tags`` and has none of the three tag operations, so every tag call answers 500 and modules that
+    keep tags on their targets (ecs_service_autoscaling, aurora_replica_autoscaling) cannot run.
+    """
+    from moto.applicationautoscaling.models import ApplicationAutoscalingBackend, FakeScalableTarget
+    from moto.applicationautoscaling.responses import ApplicationAutoScalingResponse
+
+    original_init = FakeScalableTarget.__init__
+    original_register = ApplicationAutoscalingBackend.register_scalable_target
+
+    @functools.wraps(original_init)
+    def __init__(self, *args, **kwargs):
+        original_init(self, *args, **kwargs)
+        self.tags = {}
+
+    def target_by_arn(backend, arn):
+        for targets in backend.targets.values():
+            for target in targets.values():
+                if target.arn == arn:
+                    return target
+        raise JsonRESTError("ResourceNotFoundException", f"No scalable target found for ARN {arn}")
+
+    @functools.wraps(original_register)
+    def register_scalable_target(self, *args, **kwargs):
+        target = original_register(self, *args, **kwargs)
+        tags = getattr(self, "_stories_pending_tags", None)
+        if tags and not target.tags:
+            target.tags = dict(tags)
+        return target
+
+    def register_with_tags(response):
+        backend = response.applicationautoscaling_backend
+        backend._stories_pending_tags = response._get_param("Tags") or {}
+        try:
+            return original_register_response(response)
+        finally:
+            backend._stories_pending_tags = None
+
+    def tag_resource(response):
+        target = target_by_arn(response.applicationautoscaling_backend, response._get_param("ResourceARN"))
+        target.tags.update(response._get_param("Tags") or {})
+        return "{}"
+
+    def untag_resource(response):
+        target = target_by_arn(response.applicationautoscaling_backend, response._get_param("ResourceARN"))
+        for key in response._get_param("TagKeys") or []:
+            target.tags.pop(key, None)
+        return "{}"
+
+    def list_tags_for_resource(response):
+        target = target_by_arn(response.applicationautoscaling_backend, response._get_param("ResourceARN"))
+        return json.dumps({"Tags": target.tags})
+
+    original_register_response = ApplicationAutoScalingResponse.register_scalable_target
+    FakeScalableTarget.__init__ = __init__
+    ApplicationAutoscalingBackend.register_scalable_target = register_scalable_target
+    ApplicationAutoScalingResponse.register_scalable_target = register_with_tags
+    ApplicationAutoScalingResponse.tag_resource = tag_resource
+    ApplicationAutoScalingResponse.untag_resource = untag_resource
+    ApplicationAutoScalingResponse.list_tags_for_resource = list_tags_for_resource
+
+
 PATCHES = (
     ec2_tag_resource_types,
     ecs_cluster_capacity_provider_lists,
@@ -812,6 +887,16 @@ PATCHES = (
     elasticache_replication_group_modify_and_delete,
     elasticache_replica_count_and_shard_configuration,
     elasticache_global_datastores,
+    ecs_cluster_settings_and_configuration,
+    ecs_service_configuration,
+    ecs_service_tasks_and_deployments,
+    elbv2_app_health_oracle,
+    wafv2_list_resources_for_web_acl,
+    acm_request_certificate_options,
+    acm_dns_validation,
+    acm_list_certificates_default_key_types,
+    acm_certificate_in_use,
+    application_autoscaling_tags,
 )
 
 
