@@ -12,6 +12,7 @@ import re
 from moto.core.exceptions import JsonRESTError
 
 from .acm import acm_certificate_in_use, acm_dns_validation, acm_list_certificates_default_key_types, acm_request_certificate_options
+from .cloudfront import cloudfront_distribution_config_as_sent, cloudfront_origin_access_controls
 from .ecs import (
     ecs_cluster_settings_and_configuration,
     ecs_service_configuration,
@@ -896,6 +897,8 @@ PATCHES = (
     acm_dns_validation,
     acm_list_certificates_default_key_types,
     acm_certificate_in_use,
+    cloudfront_distribution_config_as_sent,
+    cloudfront_origin_access_controls,
     application_autoscaling_tags,
 )
 
