@@ -803,7 +803,9 @@ def finish_deployment(client, module, written, deadline):
     """After a create or an update that started a deployment: wait (if asked), then judge the outcome.
     Returns (raw service, deployment dict)."""
     params = module.params
-    asked_for = task_definition_key(written.get("taskDefinition") or params.get("task_definition"))
+    # What was asked for, not what the write answered: by the time UpdateService answers, ECS may already
+    # have rolled back (the emulator deploys within the call).
+    asked_for = task_definition_key(params.get("task_definition") or written.get("taskDefinition"))
     started = primary_deployment(written) or {}
     if params["wait"]:
         service = wait_for(client, module, "the deployment", deployment_done, deadline)

@@ -533,6 +533,18 @@ def test_wait_fails_when_ecs_rolled_back(stubber, run):
     assert result["deployment"]["task_definition"] == "stories1001-web:42"
 
 
+def test_a_rollback_already_done_when_update_service_answers_is_caught(stubber, run):
+    """UpdateService may answer after ECS has rolled back: the module judges by what it asked for."""
+    expect_describe(stubber, aws_service())
+    expect_update(stubber, {"taskDefinition": "stories1001-web:43"}, rolled_back())
+    expect_describe(stubber, rolled_back())
+
+    result = run(dict(task_definition="stories1001-web:43", wait=True))
+
+    assert result["failed"] is True
+    assert "was rolled back: asked for stories1001-web:43, now running stories1001-web:42" in result["msg"]
+
+
 def test_rollback_only_warns_without_fail_on_rollback(stubber, run):
     expect_describe(stubber, aws_service())
     expect_update(stubber, {"taskDefinition": "stories1001-web:43"}, started_deployment())
