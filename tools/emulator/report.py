@@ -53,6 +53,7 @@ def _services(session: boto3.session.Session, url: str, region: str) -> list[tup
         member = (group.get("GlobalReplicationGroupInfo") or {}).get("GlobalReplicationGroupMemberRole")
         role = f", global {member.lower()}" if member else ""
         rows.append(("cache", f"{group['ReplicationGroupId']} ({shards} shard(s), {nodes} nodes, Multi-AZ {group.get('MultiAZ')}; {encrypted}{role})"))
+    rows.extend(_compute(session, url, region))
     secrets = _all(session.client("secretsmanager", region_name=region, endpoint_url=url), "list_secrets", "SecretList")
     if secrets:
         rows.append(("secrets", _names(secrets, lambda secret: secret["Name"])))
@@ -60,6 +61,31 @@ def _services(session: boto3.session.Session, url: str, region: str) -> list[tup
     aliases = [alias for alias in _all(kms, "list_aliases", "Aliases") if not alias["AliasName"].startswith("alias/aws/")]
     if aliases:
         rows.append(("KMS keys", _names(aliases, lambda alias: alias["AliasName"])))
+    return rows
+
+
+def _compute(session: boto3.session.Session, url: str, region: str) -> list[tuple[str, str]]:
+    """ECS services (what they run, how they deploy) and load balancers (which target group takes the traffic)."""
+    ecs = session.client("ecs", region_name=region, endpoint_url=url)
+    elbv2 = session.client("elbv2", region_name=region, endpoint_url=url)
+    rows = []
+    for cluster_arn in ecs.list_clusters()["clusterArns"]:
+        service_arns = ecs.list_services(cluster=cluster_arn)["serviceArns"]
+        for service in ecs.describe_services(cluster=cluster_arn, services=service_arns)["services"] if service_arns else []:
+            image = ecs.describe_task_definition(taskDefinition=service["taskDefinition"])["taskDefinition"]["containerDefinitions"][0]["image"]
+            strategy = service.get("deploymentConfiguration", {}).get("strategy", "ROLLING")
+            rows.append(("ECS service", f"{service['serviceName']} ({service['runningCount']}/{service['desiredCount']} tasks of {image.rsplit('/', 1)[-1]}; {strategy})"))
+    for balancer in elbv2.describe_load_balancers()["LoadBalancers"]:
+        ports = []
+        for listener in elbv2.describe_listeners(LoadBalancerArn=balancer["LoadBalancerArn"])["Listeners"]:
+            action = listener["DefaultActions"][0]
+            live = ""
+            for rule in elbv2.describe_rules(ListenerArn=listener["ListenerArn"])["Rules"]:
+                groups = rule["Actions"][0].get("ForwardConfig", {}).get("TargetGroups", []) if rule["Actions"] else []
+                if groups:
+                    live = " -> " + max(groups, key=lambda group: group.get("Weight", 0))["TargetGroupArn"].split("/")[-2]
+            ports.append(f"{listener['Port']} {action['Type']}{live}")
+        rows.append(("load balancer", f"{balancer['LoadBalancerName']} ({'; '.join(sorted(ports))})"))
     return rows
 
 
