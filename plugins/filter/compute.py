@@ -148,7 +148,10 @@ def compute_input_errors(settings):
     secrets = set(settings.get("compute_app_secret_names") or [])
     plain = sorted(name for name in settings.get("compute_environment_names") or [] if name in secrets or _SECRET_NAME.search(str(name)))
     if plain:
-        errors.append(f"compute_container_environment: {', '.join(plain)} must not be plain environment values; secrets go in compute_app_secrets, which reach the container from Secrets Manager")
+        errors.append(
+            f"compute_container_environment: {', '.join(plain)} must not be plain environment values; "
+            "secrets go in compute_app_secrets, which reach the container from Secrets Manager"
+        )
     return errors
 
 

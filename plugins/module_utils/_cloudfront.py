@@ -12,8 +12,7 @@ Private to stories1001.infra: the interface may change without notice.
 import re
 
 # ISO 3166-1 alpha-2: every officially assigned code (249), which is what CloudFront's geo restriction takes.
-COUNTRY_CODES = frozenset(
-    """
+COUNTRY_CODES = frozenset("""
     AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ BA BB BD BE BF BG BH BI BJ BL BM BN BO BQ BR BS BT BV BW BY BZ CA CC CD
     CF CG CH CI CK CL CM CN CO CR CU CV CW CX CY CZ DE DJ DK DM DO DZ EC EE EG EH ER ES ET FI FJ FK FM FO FR GA GB GD GE GF
     GG GH GI GL GM GN GP GQ GR GS GT GU GW GY HK HM HN HR HT HU ID IE IL IM IN IO IQ IR IS IT JE JM JO JP KE KG KH KI KM KN
@@ -21,8 +20,7 @@ COUNTRY_CODES = frozenset(
     NC NE NF NG NI NL NO NP NR NU NZ OM PA PE PF PG PH PK PL PM PN PR PS PT PW PY QA RE RO RS RU RW SA SB SC SD SE SG SH SI
     SJ SK SL SM SN SO SR SS ST SV SX SY SZ TC TD TF TG TH TJ TK TL TM TN TO TR TT TV TW TZ UA UG UM US UY UZ VA VC VE VG VI
     VN VU WF WS YE YT ZA ZM ZW
-    """.split()
-)
+    """.split())
 # ACM certificates for CloudFront must be in us-east-1.
 CERTIFICATE_ARN = re.compile(r"^arn:aws[a-z-]*:acm:(?P<region>[a-z0-9-]+):[0-9]{12}:certificate/[0-9A-Za-z-]+$")
 CERTIFICATE_REGION = "us-east-1"
@@ -69,7 +67,9 @@ def distribution_errors(params):
         if not match:
             errors.append(f"certificate_arn {arn!r} is not an ACM certificate ARN")
         elif match.group("region") != CERTIFICATE_REGION:
-            errors.append(f"certificate_arn must be an ACM certificate in {CERTIFICATE_REGION} (CloudFront uses no other region); it is in {match.group('region')}")
+            errors.append(
+                f"certificate_arn must be an ACM certificate in {CERTIFICATE_REGION} (CloudFront uses no other region); it is in {match.group('region')}"
+            )
     geo = params.get("geo_restriction") or {}
     unknown = [code for code in geo.get("locations") or [] if code not in COUNTRY_CODES]
     if unknown:

@@ -661,7 +661,9 @@ def wait_deployed(module, client, distribution_id):
         if answer["Distribution"]["Status"] == DEPLOYED:
             return answer
         if time.monotonic() >= deadline:
-            module.fail_json(msg=f"distribution {distribution_id} was not Deployed after {module.params['wait_timeout']} seconds (status {answer['Distribution']['Status']})")
+            module.fail_json(
+                msg=f"distribution {distribution_id} was not Deployed after {module.params['wait_timeout']} seconds (status {answer['Distribution']['Status']})"
+            )
         time.sleep(module.params["wait_delay"])
 
 

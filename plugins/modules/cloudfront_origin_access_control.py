@@ -197,7 +197,9 @@ def run(module, client):
             try:
                 client.delete_origin_access_control(Id=summary["Id"], IfMatch=etag, aws_retry=True)
             except is_boto3_error_code("OriginAccessControlInUse") as e:
-                module.fail_json_aws(e, msg=f"Origin access control {params['name']} is still used by a distribution's origin: remove it from the origins first")
+                module.fail_json_aws(
+                    e, msg=f"Origin access control {params['name']} is still used by a distribution's origin: remove it from the origins first"
+                )
         return dict(changed=True, origin_access_control={}, diff=dict(before=shown(current), after={}))
 
     wanted = wanted_config(params)

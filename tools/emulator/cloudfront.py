@@ -50,7 +50,9 @@ class InvalidOriginAccessControl(CloudFrontException):
 
 class IllegalOriginAccessConfiguration(CloudFrontException):
     def __init__(self) -> None:
-        super().__init__("IllegalOriginAccessConfiguration", "An origin cannot contain both an origin access control (OAC) and an origin access identity (OAI).")
+        super().__init__(
+            "IllegalOriginAccessConfiguration", "An origin cannot contain both an origin access control (OAC) and an origin access identity (OAI)."
+        )
 
 
 class OriginAccessControlAlreadyExists(CloudFrontException):
@@ -237,8 +239,23 @@ def summary_view(distribution) -> dict:
         "LastModifiedTime": distribution.last_modified_time,
         "DomainName": distribution.domain_name,
     }
-    for key in ("Aliases", "Origins", "OriginGroups", "DefaultCacheBehavior", "CacheBehaviors", "CustomErrorResponses", "Comment", "PriceClass",
-                "Enabled", "ViewerCertificate", "Restrictions", "WebACLId", "HttpVersion", "IsIPV6Enabled", "Staging"):
+    for key in (
+        "Aliases",
+        "Origins",
+        "OriginGroups",
+        "DefaultCacheBehavior",
+        "CacheBehaviors",
+        "CustomErrorResponses",
+        "Comment",
+        "PriceClass",
+        "Enabled",
+        "ViewerCertificate",
+        "Restrictions",
+        "WebACLId",
+        "HttpVersion",
+        "IsIPV6Enabled",
+        "Staging",
+    ):
         summary[key] = config.get(key)
     return summary
 
@@ -380,8 +397,9 @@ def cloudfront_origin_access_controls() -> None:
     .../API_UpdateOriginAccessControl.html, .../API_DeleteOriginAccessControl.html,
     .../API_GetOriginAccessControlConfig.html): a second OAC of the same name is OriginAccessControlAlreadyExists;
     update and delete need the current ETag in IfMatch (PreconditionFailed, or InvalidIfMatchVersion when missing);
-    an update gives a new ETag; each summary listed has a Description (required in OriginAccessControlSummary); an OAC that an origin of a distribution names cannot be deleted
-    (OriginAccessControlInUse); an unknown id is NoSuchOriginAccessControl; GetOriginAccessControlConfig exists.
+    an update gives a new ETag; each summary listed has a Description (required in OriginAccessControlSummary); an OAC
+    that an origin of a distribution names cannot be deleted (OriginAccessControlInUse); an unknown id is
+    NoSuchOriginAccessControl; GetOriginAccessControlConfig exists.
     moto: takes duplicate names, ignores IfMatch, keeps one ETag for ever, deletes an OAC in use, answers an unknown id
     on delete with an HTTP 500 (KeyError), lists an OAC made without a description without one, does not page
     ListOriginAccessControls by Marker/MaxItems and has no GetOriginAccessControlConfig.

@@ -300,7 +300,9 @@ def _attach_eni(task, subnet_id: str, security_groups: list) -> str:
     taken = {eni.private_ip_address for eni in ec2.enis.values() if getattr(eni.subnet, "id", None) == subnet_id}
     # AWS reserves the first four addresses and the last one of every subnet; hosts() leaves out the first and last.
     ip = next(str(host) for host in itertools.islice(ipaddress.ip_network(subnet.cidr_block).hosts(), 3, None) if str(host) not in taken)
-    eni = ec2.create_network_interface(subnet=subnet_id, private_ip_address=ip, group_ids=security_groups, description=f"arn:aws:ecs:{task.region_name}:attachment")
+    eni = ec2.create_network_interface(
+        subnet=subnet_id, private_ip_address=ip, group_ids=security_groups, description=f"arn:aws:ecs:{task.region_name}:attachment"
+    )
     eni.status = "in-use"
     eni.device_index = 0
     dns_suffix = "ec2.internal" if task.region_name == "us-east-1" else f"{task.region_name}.compute.internal"
@@ -424,7 +426,9 @@ def deploy(backend, service, first: bool = False) -> None:
     previous: Rollout | None = state["completed"]
     old_tasks = service_tasks(backend, service)
     task_definition = backend.describe_task_definition(service.task_definition)
-    sources = [{"arn": r.revision["serviceRevisionArn"], "requestedTaskCount": r.revision.get("requested", 0)} for r in state["rollouts"] if r.status != "INACTIVE"]
+    sources = [
+        {"arn": r.revision["serviceRevisionArn"], "requestedTaskCount": r.revision.get("requested", 0)} for r in state["rollouts"] if r.status != "INACTIVE"
+    ]
     revision = _new_revision(service, task_definition, target_group)
     rollout = _new_rollout(service, revision, target_group, sources)
     revision["requested"] = service.desired_count
@@ -537,7 +541,9 @@ def render(backend, service) -> None:
             "failedTasks": rollout.failed_tasks,
             "createdAt": rollout.created,
             "updatedAt": rollout.updated,
-            **{key: rollout.revision[key] for key in ("capacityProviderStrategy", "launchType", "platformVersion", "platformFamily") if key in rollout.revision},
+            **{
+                key: rollout.revision[key] for key in ("capacityProviderStrategy", "launchType", "platformVersion", "platformFamily") if key in rollout.revision
+            },
             "rolloutState": rollout.rollout_state,
             "rolloutStateReason": rollout.rollout_state_reason,
         }
@@ -546,7 +552,12 @@ def render(backend, service) -> None:
         deployments.append(deployment)
         if rollout.status != "INACTIVE":
             summaries.append(
-                {"arn": rollout.revision["serviceRevisionArn"], "requestedTaskCount": deployment["desiredCount"], "runningTaskCount": count, "pendingTaskCount": 0}
+                {
+                    "arn": rollout.revision["serviceRevisionArn"],
+                    "requestedTaskCount": deployment["desiredCount"],
+                    "runningTaskCount": count,
+                    "pendingTaskCount": 0,
+                }
             )
     service.deployments = deployments
     service.current_service_revisions = summaries
@@ -582,7 +593,12 @@ def _service_deployment(service, rollout: Rollout) -> dict:
             "threshold": 10,
         },
     }
-    for key, value in (("statusReason", rollout.status_reason), ("finishedAt", rollout.finished), ("stoppedAt", rollout.stopped), ("rollback", rollout.rollback)):
+    for key, value in (
+        ("statusReason", rollout.status_reason),
+        ("finishedAt", rollout.finished),
+        ("stoppedAt", rollout.stopped),
+        ("rollback", rollout.rollback),
+    ):
         if value is not None:
             body[key] = value
     return body
@@ -860,7 +876,9 @@ def elbv2_app_health_oracle() -> None:
         if health.status == "healthy":
             task = task_behind(self, target["Id"])
             if task is not None and not task.healthy:
-                return FakeHealthStatus(health.instance_id, health.port, self.health_check_port, "unhealthy", "Target.ResponseCodeMismatch", UNHEALTHY_DESCRIPTION)
+                return FakeHealthStatus(
+                    health.instance_id, health.port, self.health_check_port, "unhealthy", "Target.ResponseCodeMismatch", UNHEALTHY_DESCRIPTION
+                )
         return health
 
     @functools.wraps(original_reset)

@@ -74,7 +74,12 @@ def _compute(session: boto3.session.Session, url: str, region: str) -> list[tupl
         for service in ecs.describe_services(cluster=cluster_arn, services=service_arns)["services"] if service_arns else []:
             image = ecs.describe_task_definition(taskDefinition=service["taskDefinition"])["taskDefinition"]["containerDefinitions"][0]["image"]
             strategy = service.get("deploymentConfiguration", {}).get("strategy", "ROLLING")
-            rows.append(("ECS service", f"{service['serviceName']} ({service['runningCount']}/{service['desiredCount']} tasks of {image.rsplit('/', 1)[-1]}; {strategy})"))
+            rows.append(
+                (
+                    "ECS service",
+                    f"{service['serviceName']} ({service['runningCount']}/{service['desiredCount']} tasks of {image.rsplit('/', 1)[-1]}; {strategy})",
+                )
+            )
     for balancer in elbv2.describe_load_balancers()["LoadBalancers"]:
         ports = []
         for listener in elbv2.describe_listeners(LoadBalancerArn=balancer["LoadBalancerArn"])["Listeners"]:

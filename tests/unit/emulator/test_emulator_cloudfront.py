@@ -240,7 +240,9 @@ def test_delete_needs_a_disabled_deployed_distribution(cloudfront):
 
     with pytest.raises(ClientError) as enabled:
         cloudfront.delete_distribution(Id=distribution_id, IfMatch=created["ETag"])
-    disabled = cloudfront.update_distribution(Id=distribution_id, IfMatch=created["ETag"], DistributionConfig=dict(distribution_config(control_id), Enabled=False))
+    disabled = cloudfront.update_distribution(
+        Id=distribution_id, IfMatch=created["ETag"], DistributionConfig=dict(distribution_config(control_id), Enabled=False)
+    )
     with pytest.raises(ClientError) as stale:
         cloudfront.delete_distribution(Id=distribution_id, IfMatch=created["ETag"])
     with pytest.raises(ClientError) as in_use:

@@ -90,7 +90,9 @@ class Stack:
             desiredCount=desired,
             capacityProviderStrategy=[{"capacityProvider": "FARGATE", "weight": 1, "base": 1}, {"capacityProvider": "FARGATE_SPOT", "weight": 3}],
             platformVersion="1.4.0",
-            networkConfiguration={"awsvpcConfiguration": {"subnets": list(self.subnets), "securityGroups": [self.security_group], "assignPublicIp": "DISABLED"}},
+            networkConfiguration={
+                "awsvpcConfiguration": {"subnets": list(self.subnets), "securityGroups": [self.security_group], "assignPublicIp": "DISABLED"}
+            },
             loadBalancers=[load_balancer],
             deploymentConfiguration=deployment,
             deploymentController={"type": "ECS"},
@@ -193,7 +195,11 @@ def test_service_fields_round_trip_and_updates_are_stored(stack):
             "strategy": "BLUE_GREEN",
             "bakeTimeInMinutes": 0,
         }
-        assert shown["loadBalancers"][0]["advancedConfiguration"] == {"alternateTargetGroupArn": stack.green, "productionListenerRule": stack.rule, "roleArn": ROLE}
+        assert shown["loadBalancers"][0]["advancedConfiguration"] == {
+            "alternateTargetGroupArn": stack.green,
+            "productionListenerRule": stack.rule,
+            "roleArn": ROLE,
+        }
         assert shown["healthCheckGracePeriodSeconds"] == 60
         assert shown["enableExecuteCommand"] is True
         assert shown["propagateTags"] == "SERVICE"
@@ -210,7 +216,11 @@ def test_service_fields_round_trip_and_updates_are_stored(stack):
         service="web",
         healthCheckGracePeriodSeconds=120,
         enableExecuteCommand=False,
-        deploymentConfiguration={"strategy": "ROLLING", "deploymentCircuitBreaker": {"enable": True, "rollback": False}, "alarms": {"alarmNames": ["web-5xx"], "enable": True, "rollback": True}},
+        deploymentConfiguration={
+            "strategy": "ROLLING",
+            "deploymentCircuitBreaker": {"enable": True, "rollback": False},
+            "alarms": {"alarmNames": ["web-5xx"], "enable": True, "rollback": True},
+        },
     )
     updated = stack.service()
     assert updated["healthCheckGracePeriodSeconds"] == 120
@@ -301,7 +311,9 @@ def test_unhealthy_blue_green_deploy_rolls_back(stack, emulator):
     assert any("deployment failed: tasks failed to start" in event["message"] for event in service["events"])
     latest = stack.ecs.list_service_deployments(cluster="app", service="web")["serviceDeployments"][0]
     assert latest["status"] == "ROLLBACK_SUCCESSFUL"
-    described = stack.ecs.describe_service_deployments(serviceDeploymentArns=[latest["serviceDeploymentArn"], "arn:aws:ecs:us-east-1:123456789012:service-deployment/app/web/x"])
+    described = stack.ecs.describe_service_deployments(
+        serviceDeploymentArns=[latest["serviceDeploymentArn"], "arn:aws:ecs:us-east-1:123456789012:service-deployment/app/web/x"]
+    )
     assert described["serviceDeployments"][0]["rollback"]["reason"]
     assert described["failures"] == [{"arn": "arn:aws:ecs:us-east-1:123456789012:service-deployment/app/web/x", "reason": "MISSING"}]
 

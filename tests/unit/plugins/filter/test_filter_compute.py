@@ -27,8 +27,14 @@ PHASE_2 = dict(
     compute_desired_count=5,
     compute_capacity_provider_strategy=[{"capacity_provider": "FARGATE", "weight": 60, "base": 1}, {"capacity_provider": "FARGATE_SPOT", "weight": 40}],
 )
-SEED_003 = dict(PHASE_1, compute_min_capacity=1, compute_max_capacity=4, compute_desired_count=2, compute_certificate_arn="",
-                compute_certificate_domain="api.storymagic.example")
+SEED_003 = dict(
+    PHASE_1,
+    compute_min_capacity=1,
+    compute_max_capacity=4,
+    compute_desired_count=2,
+    compute_certificate_arn="",
+    compute_certificate_domain="api.storymagic.example",
+)
 
 
 @pytest.mark.parametrize("settings", [PHASE_1, PHASE_2, SEED_003], ids=["phase 1", "phase 2", "seed 003"])
@@ -54,10 +60,18 @@ def test_every_fargate_size_is_accepted(cpu, memory):
         ({"compute_desired_count": 16}, "compute_desired_count: 16 is outside compute_min_capacity 2 to compute_max_capacity 15"),
         ({"compute_scaling_targets": {"cpu": 170}}, "compute_scaling_targets.cpu: 170 is not a percentage above 0 and at most 100"),
         ({"compute_scaling_targets": {"requests_per_target": -5}}, "compute_scaling_targets.requests_per_target: -5 must be above 0"),
-        ({"compute_capacity_provider_strategy": [{"capacity_provider": "EC2", "weight": 1}]}, "compute_capacity_provider_strategy: EC2 is not FARGATE or FARGATE_SPOT"),
+        (
+            {"compute_capacity_provider_strategy": [{"capacity_provider": "EC2", "weight": 1}]},
+            "compute_capacity_provider_strategy: EC2 is not FARGATE or FARGATE_SPOT",
+        ),
         ({"compute_capacity_provider_strategy": [{"capacity_provider": "FARGATE", "weight": 0}]}, "at least one capacity provider needs a weight above 0"),
         (
-            {"compute_capacity_provider_strategy": [{"capacity_provider": "FARGATE", "weight": 1, "base": 1}, {"capacity_provider": "FARGATE_SPOT", "weight": 1, "base": 1}]},
+            {
+                "compute_capacity_provider_strategy": [
+                    {"capacity_provider": "FARGATE", "weight": 1, "base": 1},
+                    {"capacity_provider": "FARGATE_SPOT", "weight": 1, "base": 1},
+                ]
+            },
             "only one capacity provider may have a base",
         ),
         (
@@ -67,7 +81,10 @@ def test_every_fargate_size_is_accepted(cpu, memory):
         ({"compute_certificate_arn": "arn:aws:iam::123456789012:server-certificate/x"}, "is not an ACM certificate ARN"),
         ({"compute_certificate_arn": ""}, "compute_certificate_arn: give an ACM certificate ARN for the HTTPS listener, or compute_certificate_domain"),
         ({"compute_health_check": dict(PHASE_1["compute_health_check"], path="api/health")}, "compute_health_check.path: 'api/health' must start with /"),
-        ({"compute_health_check": dict(PHASE_1["compute_health_check"], timeout=30)}, "compute_health_check.timeout: 30 must be less than compute_health_check.interval 30"),
+        (
+            {"compute_health_check": dict(PHASE_1["compute_health_check"], timeout=30)},
+            "compute_health_check.timeout: 30 must be less than compute_health_check.interval 30",
+        ),
         ({"compute_health_check": dict(PHASE_1["compute_health_check"], interval=400)}, "compute_health_check.interval: 400 is outside 5 to 300 seconds"),
         ({"compute_health_check": dict(PHASE_1["compute_health_check"], healthy_threshold=1)}, "compute_health_check.healthy_threshold: 1 is outside 2 to 10"),
         ({"compute_image_tag": "-bad"}, "compute_image_tag: '-bad' is not an image tag"),

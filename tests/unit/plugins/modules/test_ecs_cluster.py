@@ -142,7 +142,9 @@ def test_create_minimal_sends_only_the_name(stubber, run):
 
 def test_inactive_cluster_counts_as_absent_and_is_created_again(stubber, run):
     expect_describe(stubber, aws_cluster(status="INACTIVE"))
-    stubber.add_response("create_cluster", {"cluster": aws_cluster(insights="enabled")}, {"clusterName": NAME, "settings": [{"name": "containerInsights", "value": "enabled"}]})
+    stubber.add_response(
+        "create_cluster", {"cluster": aws_cluster(insights="enabled")}, {"clusterName": NAME, "settings": [{"name": "containerInsights", "value": "enabled"}]}
+    )
     expect_describe(stubber, aws_cluster(insights="enabled"))
 
     result = run(dict(container_insights="enabled"))
@@ -188,9 +190,7 @@ def test_options_left_out_leave_the_cluster_alone(stubber, run):
 
 def test_only_the_container_insights_setting_is_updated(stubber, run):
     expect_describe(stubber, aws_cluster(insights="disabled"))
-    stubber.add_response(
-        "update_cluster", {"cluster": aws_cluster()}, {"cluster": NAME, "settings": [{"name": "containerInsights", "value": "enhanced"}]}
-    )
+    stubber.add_response("update_cluster", {"cluster": aws_cluster()}, {"cluster": NAME, "settings": [{"name": "containerInsights", "value": "enhanced"}]})
     expect_describe(stubber, aws_cluster())
 
     result = run(FULL)
@@ -338,9 +338,7 @@ def test_delete_with_active_services_fails_naming_them(stubber, run):
         {"serviceArns": [f"arn:aws:ecs:us-east-1:123456789012:service/{NAME}/web"], "nextToken": "page-2"},
         {"cluster": NAME},
     )
-    stubber.add_response(
-        "list_services", {"serviceArns": [f"arn:aws:ecs:us-east-1:123456789012:service/{NAME}/api"]}, {"cluster": NAME, "nextToken": "page-2"}
-    )
+    stubber.add_response("list_services", {"serviceArns": [f"arn:aws:ecs:us-east-1:123456789012:service/{NAME}/api"]}, {"cluster": NAME, "nextToken": "page-2"})
 
     result = run(dict(state="absent"))
 
@@ -352,7 +350,9 @@ def test_delete_with_active_services_fails_naming_them(stubber, run):
 
 def test_delete_refused_by_aws_for_services_names_them(stubber, run):
     expect_describe(stubber, aws_cluster())
-    stubber.add_client_error("delete_cluster", "ClusterContainsServicesException", "The Cluster cannot be deleted while Services are active.", 400, expected_params={"cluster": NAME})
+    stubber.add_client_error(
+        "delete_cluster", "ClusterContainsServicesException", "The Cluster cannot be deleted while Services are active.", 400, expected_params={"cluster": NAME}
+    )
     stubber.add_response("list_services", {"serviceArns": [f"arn:aws:ecs:us-east-1:123456789012:service/{NAME}/web"]}, {"cluster": NAME})
 
     result = run(dict(state="absent"))

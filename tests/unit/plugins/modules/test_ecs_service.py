@@ -101,9 +101,7 @@ def aws_service(revision=42, deployments=None, tags=None, **changes):
         "launchType": "FARGATE",
         "platformVersion": "LATEST",
         "platformFamily": "Linux",
-        "networkConfiguration": {
-            "awsvpcConfiguration": {"subnets": list(reversed(SUBNETS)), "securityGroups": [SECURITY_GROUP], "assignPublicIp": "DISABLED"}
-        },
+        "networkConfiguration": {"awsvpcConfiguration": {"subnets": list(reversed(SUBNETS)), "securityGroups": [SECURITY_GROUP], "assignPublicIp": "DISABLED"}},
         "loadBalancers": [{"targetGroupArn": BLUE, "containerName": "web", "containerPort": 8080}],
         "deploymentConfiguration": {
             "deploymentCircuitBreaker": {"enable": True, "rollback": True},
@@ -156,11 +154,7 @@ def run(stubber, monkeypatch, capsys):
 
 
 def expect_describe(stub, service):
-    answer = (
-        {"services": [service], "failures": []}
-        if service
-        else {"services": [], "failures": [{"arn": ARN, "reason": "MISSING"}]}
-    )
+    answer = {"services": [service], "failures": []} if service else {"services": [], "failures": [{"arn": ARN, "reason": "MISSING"}]}
     stub.add_response("describe_services", answer, DESCRIBE)
 
 
@@ -325,9 +319,7 @@ def test_only_the_differing_fields_are_sent(stubber, run):
         stubber,
         {
             "taskDefinition": "stories1001-web:43",
-            "networkConfiguration": {
-                "awsvpcConfiguration": {"subnets": [SUBNETS[0]], "securityGroups": [SECURITY_GROUP], "assignPublicIp": "DISABLED"}
-            },
+            "networkConfiguration": {"awsvpcConfiguration": {"subnets": [SUBNETS[0]], "securityGroups": [SECURITY_GROUP], "assignPublicIp": "DISABLED"}},
             "healthCheckGracePeriodSeconds": 60,
             "propagateTags": "SERVICE",
         },
@@ -435,7 +427,9 @@ def test_switch_to_blue_green_sends_the_advanced_configuration(stubber, run):
         {"loadBalancers": [AWS_BLUE_GREEN_BALANCER], "deploymentConfiguration": configuration},
         aws_service(loadBalancers=[AWS_BLUE_GREEN_BALANCER], deploymentConfiguration=configuration, deployments=[deployment("ecs-svc/2", 42, "IN_PROGRESS")]),
     )
-    expect_describe(stubber, aws_service(loadBalancers=[AWS_BLUE_GREEN_BALANCER], deploymentConfiguration=configuration, deployments=[deployment("ecs-svc/2", 42)]))
+    expect_describe(
+        stubber, aws_service(loadBalancers=[AWS_BLUE_GREEN_BALANCER], deploymentConfiguration=configuration, deployments=[deployment("ecs-svc/2", 42)])
+    )
 
     result = run(
         dict(
@@ -559,7 +553,11 @@ def test_rollback_only_warns_without_fail_on_rollback(stubber, run):
 
 def test_wait_fails_when_the_deployment_failed_without_rollback(stubber, run):
     expect_describe(stubber, aws_service())
-    expect_update(stubber, {"networkConfiguration": {"awsvpcConfiguration": {"subnets": [SUBNETS[0]], "securityGroups": [SECURITY_GROUP], "assignPublicIp": "DISABLED"}}}, aws_service(deployments=[deployment("ecs-svc/2", 42, "IN_PROGRESS")]))
+    expect_update(
+        stubber,
+        {"networkConfiguration": {"awsvpcConfiguration": {"subnets": [SUBNETS[0]], "securityGroups": [SECURITY_GROUP], "assignPublicIp": "DISABLED"}}},
+        aws_service(deployments=[deployment("ecs-svc/2", 42, "IN_PROGRESS")]),
+    )
     expect_describe(stubber, aws_service(deployments=[deployment("ecs-svc/2", 42, "FAILED", reason="tasks failed to start")]))
 
     result = run(dict(network_configuration=dict(subnets=[SUBNETS[0]]), wait=True))
@@ -635,7 +633,8 @@ def test_draining_service_is_not_changed(stubber, run):
         (dict(desired_count=-1), "desired_count must be 0 or more"),
         (
             dict(deployment_configuration=dict(strategy="BLUE_GREEN")),
-            "load_balancers[0] has no alternate_target_group_arn, production_listener_rule and role_arn, which deployment_configuration.strategy BLUE_GREEN needs",
+            "load_balancers[0] has no alternate_target_group_arn, production_listener_rule and role_arn, "
+            "which deployment_configuration.strategy BLUE_GREEN needs",
         ),
         (
             dict(load_balancers=[dict(ARGS["load_balancers"][0], alternate_target_group_arn=GREEN)]),
