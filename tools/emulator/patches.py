@@ -21,6 +21,8 @@ from .ecs import (
     wafv2_list_resources_for_web_acl,
 )
 from .rds_parameters import engine_default_cluster_parameters
+from .s3 import s3_bucket_replication_as_sent, s3_intelligent_tiering_configurations
+from .wafv2 import wafv2_list_logging_configurations_scope, wafv2_put_logging_configuration_checks
 
 
 def ec2_tag_resource_types() -> None:
@@ -866,6 +868,42 @@ def application_autoscaling_tags() -> None:
     ApplicationAutoScalingResponse.list_tags_for_resource = list_tags_for_resource
 
 
+def s3_logging_target_policy_as_iam_reads_it() -> None:
+    """PutBucketLogging accepts a target bucket whose policy lets the logging service write under the prefix, as IAM reads it.
+
+    AWS: the target bucket's policy must allow ``logging.s3.amazonaws.com`` ``s3:PutObject`` on the log objects
+    (https://docs.aws.amazon.com/AmazonS3/latest/userguide/enable-server-access-logging.html); statements are read as IAM
+    reads them: a Principal may be the string ``*``, Action and Resource a string or a list, and a Resource with
+    wildcards grants every object it matches (``bucket/s3/*`` covers the prefix ``s3/content/``).
+    moto: calls ``.get`` on every Principal (a ``"*"`` Principal, as in a deny-plain-HTTP statement, raises and the
+    call answers 500), and takes only a Resource equal to ``bucket/<prefix>*``, ``bucket/*`` or the bucket itself.
+    """
+    import fnmatch
+
+    from moto.s3.models import LOGGING_SERVICE_PRINCIPAL, FakeBucket
+
+    def listed(value):
+        return [value] if isinstance(value, str) else list(value or [])
+
+    def _log_permissions_enabled_policy(target_bucket, target_prefix):
+        if not target_bucket.policy:
+            return False
+        statements = listed(json.loads(target_bucket.policy.decode()).get("Statement"))
+        sample = f"arn:{target_bucket.partition}:s3:::{target_bucket.name}/{target_prefix or ''}log-object"
+        for statement in statements if isinstance(statements, list) else [statements]:
+            principal = statement.get("Principal")
+            services = listed(principal.get("Service")) if isinstance(principal, dict) else []
+            if LOGGING_SERVICE_PRINCIPAL not in services or statement.get("Effect") != "Allow":
+                continue
+            if not any(action in ("s3:PutObject", "s3:*", "*") for action in listed(statement.get("Action"))):
+                continue
+            if any(fnmatch.fnmatchcase(sample, resource) for resource in listed(statement.get("Resource"))):
+                return True
+        return False
+
+    FakeBucket._log_permissions_enabled_policy = staticmethod(_log_permissions_enabled_policy)
+
+
 PATCHES = (
     ec2_tag_resource_types,
     ecs_cluster_capacity_provider_lists,
@@ -893,6 +931,8 @@ PATCHES = (
     ecs_service_tasks_and_deployments,
     elbv2_app_health_oracle,
     wafv2_list_resources_for_web_acl,
+    wafv2_put_logging_configuration_checks,
+    wafv2_list_logging_configurations_scope,
     acm_request_certificate_options,
     acm_dns_validation,
     acm_list_certificates_default_key_types,
@@ -900,6 +940,9 @@ PATCHES = (
     cloudfront_distribution_config_as_sent,
     cloudfront_origin_access_controls,
     application_autoscaling_tags,
+    s3_intelligent_tiering_configurations,
+    s3_bucket_replication_as_sent,
+    s3_logging_target_policy_as_iam_reads_it,
 )
 
 
