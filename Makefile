@@ -49,7 +49,7 @@ changelog: setup
 	$(BIN)/antsibull-changelog lint
 
 test: setup changelog lint sanity
-	$(BIN)/python -m pytest tests
+	$(BIN)/python -m pytest -n 2 --dist loadfile tests
 
 clean:
 	rm -rf $(VENV) tests/output .pytest_cache .emulator

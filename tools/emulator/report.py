@@ -91,6 +91,27 @@ def _compute(session: boto3.session.Session, url: str, region: str) -> list[tupl
                     live = " -> " + max(groups, key=lambda group: group.get("Weight", 0))["TargetGroupArn"].split("/")[-2]
             ports.append(f"{listener['Port']} {action['Type']}{live}")
         rows.append(("load balancer", f"{balancer['LoadBalancerName']} ({'; '.join(sorted(ports))})"))
+    return rows + _edge(session, url, region)
+
+
+def _edge(session: boto3.session.Session, url: str, region: str) -> list[tuple[str, str]]:
+    """Buckets of this region, web ACLs, and (from us-east-1, where they are managed) CloudFront distributions."""
+    s3 = session.client("s3", region_name=region, endpoint_url=url)
+    rows = []
+    buckets = [b["Name"] for b in s3.list_buckets()["Buckets"] if (s3.get_bucket_location(Bucket=b["Name"]).get("LocationConstraint") or "us-east-1") == region]
+    if buckets:
+        rows.append(("buckets", ", ".join(sorted(buckets))))
+    wafv2 = session.client("wafv2", region_name=region, endpoint_url=url)
+    scopes = ("REGIONAL", "CLOUDFRONT") if region == "us-east-1" else ("REGIONAL",)
+    for scope in scopes:
+        for acl in wafv2.list_web_acls(Scope=scope)["WebACLs"]:
+            rules = wafv2.get_web_acl(Name=acl["Name"], Scope=scope, Id=acl["Id"])["WebACL"]["Rules"]
+            rows.append(("web ACL", f"{acl['Name']} ({scope}, {len(rules)} rules)"))
+    if region == "us-east-1":
+        cloudfront = session.client("cloudfront", region_name=region, endpoint_url=url)
+        for item in cloudfront.list_distributions().get("DistributionList", {}).get("Items", []):
+            origins = ", ".join(origin["Id"] for origin in item["Origins"]["Items"])
+            rows.append(("CloudFront", f"{item['Comment']} {item['DomainName']} (origins {origins}; {item['PriceClass']})"))
     return rows
 
 
