@@ -200,7 +200,9 @@ logging_configuration:
       type: bool
       sample: false
 diff:
-  description: The configuration before and after the task, in the form of RV(logging_configuration) without RV(logging_configuration.managed_by_firewall_manager).
+  description:
+    - The configuration before and after the task, in the form of RV(logging_configuration) without
+      RV(logging_configuration.managed_by_firewall_manager).
   returned: always
   type: dict
   contains:
@@ -236,7 +238,10 @@ WEB_ACL_ARN = re.compile(
 )
 # Each kind of destination: the pattern of its ARN (with the destination's name) and what it is called.
 DESTINATIONS = (
-    (re.compile(r"^(?P<arn>arn:aws[a-z-]*:logs:[a-z]{2}(-[a-z]+)+-\d:\d{12}:log-group:(?P<name>[.\-_/#A-Za-z0-9]{1,512}))(:\*)?$"), "CloudWatch Logs log group"),
+    (
+        re.compile(r"^(?P<arn>arn:aws[a-z-]*:logs:[a-z]{2}(-[a-z]+)+-\d:\d{12}:log-group:(?P<name>[.\-_/#A-Za-z0-9]{1,512}))(:\*)?$"),
+        "CloudWatch Logs log group",
+    ),
     (re.compile(r"^(?P<arn>arn:aws[a-z-]*:s3:::(?P<name>[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]))$"), "S3 bucket"),
     (re.compile(r"^(?P<arn>arn:aws[a-z-]*:firehose:[a-z]{2}(-[a-z]+)+-\d:\d{12}:deliverystream/(?P<name>[a-zA-Z0-9_.-]{1,64}))$"), "Firehose stream"),
 )
@@ -312,7 +317,9 @@ def logging_filter(params):
             if len(given) != 1:
                 raise InputError(f"logging_filter.filters[{index}].conditions[{position}] must have either action or label_name")
             if "label_name" in given and not LABEL_NAME.match(given["label_name"]):
-                raise InputError(f"logging_filter.filters[{index}].conditions[{position}].label_name {given['label_name']!r} is not a label (letters, digits, _ - :)")
+                raise InputError(
+                    f"logging_filter.filters[{index}].conditions[{position}].label_name {given['label_name']!r} is not a label (letters, digits, _ - :)"
+                )
             conditions.append(given)
         filters.append({"behavior": item["behavior"], "requirement": item["requirement"], "conditions": conditions})
     if not filters:
@@ -358,7 +365,11 @@ def to_aws(configuration):
                     "Behavior": item["behavior"],
                     "Requirement": item["requirement"],
                     "Conditions": [
-                        {"ActionCondition": {"Action": condition["action"]}} if "action" in condition else {"LabelNameCondition": {"LabelName": condition["label_name"]}}
+                        (
+                            {"ActionCondition": {"Action": condition["action"]}}
+                            if "action" in condition
+                            else {"LabelNameCondition": {"LabelName": condition["label_name"]}}
+                        )
                         for condition in item["conditions"]
                     ],
                 }
@@ -530,7 +541,11 @@ def main():
     except InputError as e:
         module.fail_json(msg=str(e))
     if module.region != region:
-        scope = "a CLOUDFRONT web ACL, whose logging is managed in us-east-1" if region == CLOUDFRONT_REGION and ":global/" in params["web_acl_arn"] else "a REGIONAL web ACL"
+        scope = (
+            "a CLOUDFRONT web ACL, whose logging is managed in us-east-1"
+            if region == CLOUDFRONT_REGION and ":global/" in params["web_acl_arn"]
+            else "a REGIONAL web ACL"
+        )
         module.fail_json(msg=f"web_acl_arn is {scope}: set region to {region}, not {module.region}")
 
     client = module.client("wafv2", retry_decorator=AWSRetry.jittered_backoff(catch_extra_error_codes=RETRY_CODES))

@@ -83,7 +83,11 @@ def run(stubbers, monkeypatch, capsys):
 def expect_get(stub, configuration=None, arn=CDN_ACL):
     if configuration is None:
         stub.add_client_error(
-            "get_logging_configuration", "WAFNonexistentItemException", "AWS WAF couldn't perform the operation because your resource doesn't exist.", 400, {"ResourceArn": arn}
+            "get_logging_configuration",
+            "WAFNonexistentItemException",
+            "AWS WAF couldn't perform the operation because your resource doesn't exist.",
+            400,
+            {"ResourceArn": arn},
         )
     else:
         stub.add_response("get_logging_configuration", {"LoggingConfiguration": configuration}, {"ResourceArn": arn})
@@ -173,7 +177,13 @@ def test_label_conditions_and_every_redactable_field(stubber, run):
     label = "awswaf:managed:aws:bot-control:bot:verified"
     logging_filter = {
         "DefaultBehavior": "KEEP",
-        "Filters": [{"Behavior": "DROP", "Requirement": "MEETS_ALL", "Conditions": [{"LabelNameCondition": {"LabelName": label}}, {"ActionCondition": {"Action": "ALLOW"}}]}],
+        "Filters": [
+            {
+                "Behavior": "DROP",
+                "Requirement": "MEETS_ALL",
+                "Conditions": [{"LabelNameCondition": {"LabelName": label}}, {"ActionCondition": {"Action": "ALLOW"}}],
+            }
+        ],
     }
     redacted = [{"UriPath": {}}, {"QueryString": {}}, {"Method": {}}]
     expect_get(stubber)
@@ -329,9 +339,17 @@ def test_absent_firewall_manager_configuration_is_kept(stubber, run):
         ({"destinations": None}, "us-east-1", "state is present but all of the following are missing: destinations"),
         ({"destinations": []}, "us-east-1", "destinations must list exactly one ARN"),
         ({"destinations": [LOG_GROUP, BUCKET]}, "us-east-1", "destinations must list exactly one ARN"),
-        ({"destinations": [f"arn:aws:logs:us-east-1:{ACCOUNT}:log-group:stories-waf"]}, "us-east-1", "log group name 'stories-waf' must start with aws-waf-logs-"),
+        (
+            {"destinations": [f"arn:aws:logs:us-east-1:{ACCOUNT}:log-group:stories-waf"]},
+            "us-east-1",
+            "log group name 'stories-waf' must start with aws-waf-logs-",
+        ),
         ({"destinations": ["arn:aws:s3:::stories-waf-logs"]}, "us-east-1", "S3 bucket name 'stories-waf-logs' must start with aws-waf-logs-"),
-        ({"destinations": [f"arn:aws:firehose:us-east-1:{ACCOUNT}:deliverystream/waf"]}, "us-east-1", "Firehose stream name 'waf' must start with aws-waf-logs-"),
+        (
+            {"destinations": [f"arn:aws:firehose:us-east-1:{ACCOUNT}:deliverystream/waf"]},
+            "us-east-1",
+            "Firehose stream name 'waf' must start with aws-waf-logs-",
+        ),
         ({"destinations": [f"arn:aws:sqs:us-east-1:{ACCOUNT}:aws-waf-logs-q"]}, "us-east-1", "is not the ARN of a CloudWatch Logs log group"),
         ({"destinations": ["aws-waf-logs-1001-stories"]}, "us-east-1", "is not the ARN of a CloudWatch Logs log group"),
         ({"redacted_fields": [{"single_header": "authorization", "uri_path": True}]}, "us-east-1", "redacted_fields[0] must name exactly one of"),
@@ -340,7 +358,11 @@ def test_absent_firewall_manager_configuration_is_kept(stubber, run):
         ({"redacted_fields": [{"single_header": "x" * 65}]}, "us-east-1", "header name of 1 to 64 characters"),
         ({"redacted_fields": [{"body": True}]}, "us-east-1", "body"),
         ({"logging_filter": {"filters": []}}, "us-east-1", "logging_filter.filters needs at least one filter"),
-        ({"logging_filter": {"filters": [{"behavior": "KEEP", "requirement": "MEETS_ANY", "conditions": []}]}}, "us-east-1", "conditions needs at least one condition"),
+        (
+            {"logging_filter": {"filters": [{"behavior": "KEEP", "requirement": "MEETS_ANY", "conditions": []}]}},
+            "us-east-1",
+            "conditions needs at least one condition",
+        ),
         (
             {"logging_filter": {"filters": [{"behavior": "KEEP", "requirement": "MEETS_ANY", "conditions": [{"action": "BLOCK", "label_name": "a"}]}]}},
             "us-east-1",
@@ -372,7 +394,10 @@ def test_to_aws_and_from_aws_are_inverse():
         dict(
             web_acl_arn=CDN_ACL,
             destinations=[LOG_GROUP],
-            redacted_fields=[{"single_header": "Authorization", "uri_path": None, "query_string": None, "method": None}, {"single_header": None, "uri_path": True, "query_string": None, "method": None}],
+            redacted_fields=[
+                {"single_header": "Authorization", "uri_path": None, "query_string": None, "method": None},
+                {"single_header": None, "uri_path": True, "query_string": None, "method": None},
+            ],
             logging_filter={
                 "default_behavior": "DROP",
                 "filters": [{"behavior": "KEEP", "requirement": "MEETS_ANY", "conditions": [{"action": "BLOCK", "label_name": None}]}],
