@@ -185,8 +185,7 @@ EXAMPLES = r"""
             awslogs-group: /stories1001/production/app
             awslogs-region: us-east-1
             awslogs-stream-prefix: app
-        healthCheck:
-          command: ["CMD-SHELL", "wget -qO- http://localhost:3000/health || exit 1"]
+        healthCheck: {command: ["CMD-SHELL", "wget -qO- http://localhost:3000/health || exit 1"]}
     keep_revisions: 5
     in_use_by_cluster: stories1001-production
     tags:
