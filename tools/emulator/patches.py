@@ -12,7 +12,10 @@ import re
 from moto.core.exceptions import JsonRESTError
 
 from .acm import acm_certificate_in_use, acm_dns_validation, acm_list_certificates_default_key_types, acm_request_certificate_options
+from .backup import backup_plan_update_and_versions, backup_selections, backup_vault_type_and_state
 from .cloudfront import cloudfront_distribution_config_as_sent, cloudfront_origin_access_controls
+from .cloudwatch import cloudwatch_alarm_query_account_id, cloudwatch_delete_alarms_drops_tags
+from .cost_explorer import ce_anomaly_monitors_and_subscriptions
 from .ecs import (
     ecs_cluster_settings_and_configuration,
     ecs_service_configuration,
@@ -20,8 +23,11 @@ from .ecs import (
     elbv2_app_health_oracle,
     wafv2_list_resources_for_web_acl,
 )
+from .monitoring import budgets_update_and_subscribers, cloudwatch_put_dashboard_needs_widgets, xray_sampling_rules
 from .rds_parameters import engine_default_cluster_parameters
 from .s3 import s3_bucket_replication_as_sent, s3_intelligent_tiering_configurations
+from .sns import sns_email_subscriptions_pending_confirmation
+from .synthetics import synthetics_canary_lifecycle
 from .wafv2 import wafv2_list_logging_configurations_scope, wafv2_put_logging_configuration_checks
 
 
@@ -539,6 +545,33 @@ class _PerformanceInsights:
         self._performance_insights_kms_key_id = value
 
 
+def rds_cluster_delete_removes_automated_backups() -> None:
+    """Deleting a DB cluster removes its automated backups unless DeleteAutomatedBackups is false.
+
+    AWS: DeleteDBCluster's DeleteAutomatedBackups "specifies whether to remove automated backups immediately after the DB
+    cluster is deleted. ... The default is to remove automated backups immediately after the DB cluster is deleted"
+    (https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_DeleteDBCluster.html).
+    moto: keeps the automated snapshot (rds:<cluster>-<yyyy-mm-dd-hh-mm>) of a deleted cluster, so a cluster made again
+    under the same name within the same minute (a restore drill run twice) fails: "a snapshot with the identifier ...
+    already exists".
+    """
+    from moto.rds.responses import RDSResponse
+
+    original = RDSResponse.delete_db_cluster
+
+    @functools.wraps(original)
+    def delete_db_cluster(self):
+        identifier = self.params.get("DBClusterIdentifier")
+        result = original(self)
+        if str(self.params.get("DeleteAutomatedBackups", "true")).lower() != "false":
+            for name, snapshot in list(self.backend.cluster_snapshots.items()):
+                if snapshot.snapshot_type == "automated" and snapshot.cluster.db_cluster_identifier == identifier:
+                    del self.backend.cluster_snapshots[name]
+        return result
+
+    RDSResponse.delete_db_cluster = delete_db_cluster
+
+
 def rds_cluster_instance_subnet_group_and_performance_insights() -> None:
     """A DB instance reports its Performance Insights settings, and a cluster member its cluster's DB subnet group.
 
@@ -908,6 +941,9 @@ PATCHES = (
     ec2_tag_resource_types,
     ecs_cluster_capacity_provider_lists,
     backup_missing_vault_access_denied,
+    backup_plan_update_and_versions,
+    backup_selections,
+    backup_vault_type_and_state,
     elbv2_default_load_balancer_attributes,
     rds_cluster_parameter_group_defaults,
     elasticache_cache_subnet_group_delete_and_modify,
@@ -920,6 +956,7 @@ PATCHES = (
     rds_global_cluster_switchover_and_failover,
     rds_modify_global_cluster,
     rds_cluster_instance_subnet_group_and_performance_insights,
+    rds_cluster_delete_removes_automated_backups,
     elasticache_cache_cluster_nodes_and_deletion,
     elasticache_cache_parameter_groups,
     elasticache_replication_group_create,
@@ -943,6 +980,14 @@ PATCHES = (
     s3_intelligent_tiering_configurations,
     s3_bucket_replication_as_sent,
     s3_logging_target_policy_as_iam_reads_it,
+    sns_email_subscriptions_pending_confirmation,
+    synthetics_canary_lifecycle,
+    ce_anomaly_monitors_and_subscriptions,
+    budgets_update_and_subscribers,
+    xray_sampling_rules,
+    cloudwatch_put_dashboard_needs_widgets,
+    cloudwatch_alarm_query_account_id,
+    cloudwatch_delete_alarms_drops_tags,
 )
 
 

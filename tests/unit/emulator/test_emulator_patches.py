@@ -262,3 +262,18 @@ def test_gp3_instance_reports_its_baseline(aws, storage, iops, throughput):
     )
     instance = aws("rds").describe_db_instances(DBInstanceIdentifier="gp3")["DBInstances"][0]
     assert (instance["Iops"], instance["StorageThroughput"]) == (iops, throughput)
+
+
+@pytest.mark.parametrize("delete_automated, kept", [(None, []), (True, []), (False, ["automated"])])
+def test_deleting_a_cluster_removes_its_automated_backups_unless_asked_to_keep_them(aws, delete_automated, kept):
+    rds = aws("rds")
+    rds.create_db_cluster(DBClusterIdentifier="drill", Engine="aurora-postgresql", MasterUsername="admin", MasterUserPassword="password-1234")
+    rds.create_db_cluster_snapshot(DBClusterIdentifier="drill", DBClusterSnapshotIdentifier="drill-manual")
+    options = {} if delete_automated is None else {"DeleteAutomatedBackups": delete_automated}
+    rds.delete_db_cluster(DBClusterIdentifier="drill", SkipFinalSnapshot=True, **options)
+
+    left = rds.describe_db_cluster_snapshots()["DBClusterSnapshots"]
+    assert sorted(snapshot["SnapshotType"] for snapshot in left if snapshot["DBClusterIdentifier"] == "drill") == sorted(kept + ["manual"])
+    # The same name again at once (a drill run twice) is not refused for an automated snapshot left behind.
+    if not kept:
+        rds.create_db_cluster(DBClusterIdentifier="drill", Engine="aurora-postgresql", MasterUsername="admin", MasterUserPassword="password-1234")
