@@ -47,7 +47,12 @@ def test_bad_database_input_is_refused_before_any_aws_call(aws, run, extra_vars,
 
 def test_seed_003_shape_rds_multi_az_with_the_secret_never_logged(aws, run, boto):
     """database_engine=postgres: one RDS PostgreSQL Multi-AZ instance; re-run changes nothing; -vvv never shows the password."""
-    shape = {"database_engine": "postgres", "database_backup_retention_days": 7, "database_proxy": False}
+    shape = {
+        "database_engine": "postgres",
+        "database_backup_retention_days": 7,
+        "database_proxy": False,
+        "monitoring_alarm_overrides": {"db_connections": {"threshold": 180}},
+    }
     first = run("ansible-playbook", "playbooks/phase1.yml", "-vvv", extra_vars=shape)
     assert first.rc == 0, first.output[-6000:]
 
@@ -62,6 +67,14 @@ def test_seed_003_shape_rds_multi_az_with_the_secret_never_logged(aws, run, boto
     assert instance["BackupRetentionPeriod"] == 7
     assert instance["PubliclyAccessible"] is False
     assert instance["DBSubnetGroup"]["DBSubnetGroupName"] == "1001-stories-local-database"
+    # Seed 003's alarm: more than 180 connections, on the instance (there is no cluster), paging the critical topic.
+    alarm = boto("cloudwatch").describe_alarms(AlarmNames=["1001-stories-local-db-connections"])["MetricAlarms"][0]
+    assert (alarm["MetricName"], alarm["Threshold"], alarm["Dimensions"]) == (
+        "DatabaseConnections",
+        180.0,
+        [{"Name": "DBInstanceIdentifier", "Value": "stories1001-local-db"}],
+    )
+    assert alarm["AlarmActions"] == ["arn:aws:sns:us-east-1:123456789012:1001-stories-local-critical-alerts"]
 
     again = run("ansible-playbook", "playbooks/phase1.yml", "-vvv", extra_vars=shape)
     assert again.rc == 0, again.output[-6000:]
