@@ -166,7 +166,7 @@ def monitoring_input_errors(settings):
         value = settings.get(variable)
         if value is not None and not (isinstance(value, (int, float)) and 0 < value <= 1000):
             errors.append(f"{variable}: {value!r} must be a percentage above 0")
-    if settings.get("monitoring_cost_anomaly") and not float(settings.get("monitoring_cost_anomaly_threshold") or 0) > 0:
+    if settings.get("monitoring_cost_anomaly") and float(settings.get("monitoring_cost_anomaly_threshold") or 0) <= 0:
         errors.append(f"monitoring_cost_anomaly_threshold: {settings.get('monitoring_cost_anomaly_threshold')!r} must be US dollars above 0")
     if settings.get("monitoring_canary"):
         errors.extend(f"monitoring_canary_schedule: {problem}" for problem in cron_errors(settings.get("monitoring_canary_schedule")))

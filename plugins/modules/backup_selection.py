@@ -419,7 +419,8 @@ def main():
     changed, replaced, diff = False, False, {}
     try:
         plan_id = find_plan_id(client, module)
-        if plan_id is None and params["state"] == "present":
+        # In check mode the plan may be one the same run would create just before: the selection would be created too.
+        if plan_id is None and params["state"] == "present" and not module.check_mode:
             module.fail_json(msg=f"Backup selection {name}: backup plan {plan_label} does not exist; create it first (stories1001.infra.backup_plan)")
         current = read(client, plan_id, name) if plan_id else []
         before = normalize(current[0]) if current else {}

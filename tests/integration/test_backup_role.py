@@ -51,7 +51,9 @@ def test_the_restore_drill_restores_checks_reports_the_time_and_cleans_up(backup
         extra_vars={"restore_drill_take_snapshot": True, "restore_drill_connect_host": "127.0.0.1", "restore_drill_connect_port": restored_database.port},
     )
     assert result.rc == 0, result.output[-6000:]
-    report = re.search(r"Restore drill: (\S+) restored into (\S+) and answering with (\d+) tables in ([\d.]+) s; RTO 3600 s: (\w+)", " ".join(result.output.split()))
+    report = re.search(
+        r"Restore drill: (\S+) restored into (\S+) and answering with (\d+) tables in ([\d.]+) s; RTO 3600 s: (\w+)", " ".join(result.output.split())
+    )
     assert report, result.output[-3000:]
     snapshot, scratch, tables, seconds, verdict = report.groups()
     assert snapshot == f"{SOURCE}-drill-seed" and scratch == f"{SOURCE}-drill"

@@ -16,7 +16,7 @@ def report(url: str, regions: Iterable[str]) -> str:
         vpcs = _region(session, url, region)
         if not vpcs:
             lines.append("  (no VPCs)")
-        for title, rows in vpcs + [("services", _services(session, url, region))]:
+        for title, rows in vpcs + [("services", _services(session, url, region)), ("operations", _operations(session, url, region))]:
             if rows:
                 lines.append(f"  {title}")
                 lines.extend(f"    {label:<{_WIDTH}}{text}" for label, text in rows)
@@ -112,6 +112,45 @@ def _edge(session: boto3.session.Session, url: str, region: str) -> list[tuple[s
         for item in cloudfront.list_distributions().get("DistributionList", {}).get("Items", []):
             origins = ", ".join(origin["Id"] for origin in item["Origins"]["Items"])
             rows.append(("CloudFront", f"{item['Comment']} {item['DomainName']} (origins {origins}; {item['PriceClass']})"))
+    return rows
+
+
+def _operations(session: boto3.session.Session, url: str, region: str) -> list[tuple[str, str]]:
+    """Backups, alert topics, alarms, dashboards, canaries, and (account-wide, from us-east-1) budgets."""
+
+    def client(service):
+        return session.client(service, region_name=region, endpoint_url=url)
+
+    rows = []
+    backup = client("backup")
+    for vault in backup.list_backup_vaults()["BackupVaultList"]:
+        lock = f"; locked {vault['MinRetentionDays']}-{vault['MaxRetentionDays']} days" if vault.get("Locked") else ""
+        rows.append(("backup vault", f"{vault['BackupVaultName']} (KMS{lock})"))
+    for plan in backup.list_backup_plans()["BackupPlansList"]:
+        rules = backup.get_backup_plan(BackupPlanId=plan["BackupPlanId"])["BackupPlan"]["Rules"]
+        described = [f"{rule['RuleName']} {rule['ScheduleExpression']}" + (" -> copy" if rule.get("CopyActions") else "") for rule in rules]
+        selections = backup.list_backup_selections(BackupPlanId=plan["BackupPlanId"])["BackupSelectionsList"]
+        rows.append(("backup plan", f"{plan['BackupPlanName']} ({'; '.join(described)}; {len(selections)} selection(s))"))
+    sns = client("sns")
+    for topic in sns.list_topics()["Topics"]:
+        subscriptions = sns.list_subscriptions_by_topic(TopicArn=topic["TopicArn"])["Subscriptions"]
+        rows.append(("alert topic", f"{topic['TopicArn'].rsplit(':', 1)[-1]} ({len(subscriptions)} subscription(s))"))
+    cloudwatch = client("cloudwatch")
+    alarms = _all(cloudwatch, "describe_alarms", "MetricAlarms")
+    if alarms:
+        # Target-tracking alarms act on scaling policies, the platform's on its SNS topics.
+        topics = Counter(action.rsplit(":", 1)[-1] if ":sns:" in action else "autoscaling" for alarm in alarms for action in alarm.get("AlarmActions", []))
+        rows.append(("alarms", f"{len(alarms)} ({', '.join(f'{count} to {name}' for name, count in sorted(topics.items()))})"))
+    dashboards = [item["DashboardName"] for item in cloudwatch.list_dashboards()["DashboardEntries"]]
+    if dashboards:
+        rows.append(("dashboards", ", ".join(sorted(dashboards))))
+    for canary in client("synthetics").describe_canaries()["Canaries"]:
+        rows.append(("canary", f"{canary['Name']} ({canary['Schedule']['Expression']}, {canary['Status']['State']})"))
+    if region == "us-east-1":
+        account = session.client("sts", region_name=region, endpoint_url=url).get_caller_identity()["Account"]
+        for budget in client("budgets").describe_budgets(AccountId=account).get("Budgets", []):
+            limit = budget["BudgetLimit"]
+            rows.append(("budget", f"{budget['BudgetName']} ({float(limit['Amount']):,.0f} {limit['Unit']} {budget['TimeUnit'].lower()})"))
     return rows
 
 

@@ -16,7 +16,12 @@ BACKUP = {
     "backup_vault_name": "1001-stories-production-backup-vault",
     "backup_copy_vault_name": "1001-stories-production-backup-vault-dr",
     "backup_rules": [
-        {"name": "daily_backups", "schedule": "cron(0 4 ? * * *)", "lifecycle": {"move_to_cold_storage_after_days": 30, "delete_after_days": 365}, "copy_to_dr": True},
+        {
+            "name": "daily_backups",
+            "schedule": "cron(0 4 ? * * *)",
+            "lifecycle": {"move_to_cold_storage_after_days": 30, "delete_after_days": 365},
+            "copy_to_dr": True,
+        },
         {"name": "weekly_backups", "schedule": "cron(0 2 ? * SUN *)", "lifecycle": {"move_to_cold_storage_after_days": 90, "delete_after_days": 2555}},
         {"name": "continuous_pitr", "schedule": "cron(0 5 ? * * *)", "lifecycle": {"delete_after_days": 35}, "continuous": True},
     ],
@@ -107,7 +112,7 @@ def test_exactly_ninety_days_in_cold_storage_is_enough():
 def test_copy_lifecycle_is_checked_too():
     settings = copy.deepcopy(BACKUP)
     settings["backup_rules"][0]["copy_lifecycle"] = {"move_to_cold_storage_after_days": 60, "delete_after_days": 90}
-    assert [error.split(":")[0] for error in backup_input_errors(settings)] == ["backup_rules[0].copy_lifecycle.delete_after_days"]
+    assert [error.split(":", maxsplit=1)[0] for error in backup_input_errors(settings)] == ["backup_rules[0].copy_lifecycle.delete_after_days"]
 
 
 def test_a_rule_beyond_the_vault_lock_is_refused():
@@ -166,7 +171,7 @@ def test_canary_schedule_url_anomaly_threshold_and_alarms():
         monitoring_alarms={"db_connections": {"threshold": -1}, "ecs_cpu": {"threshold": 85, "topic": "pager"}},
         monitoring_budget_actual_percent=0,
     )
-    assert [error.split(":")[0] for error in monitoring_input_errors(settings)] == [
+    assert [error.split(":", maxsplit=1)[0] for error in monitoring_input_errors(settings)] == [
         "monitoring_budget_actual_percent",
         "monitoring_cost_anomaly_threshold",
         "monitoring_canary_schedule",

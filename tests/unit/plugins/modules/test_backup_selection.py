@@ -191,6 +191,16 @@ def test_present_fails_when_the_plan_is_missing(run, stubber):
     assert f"backup plan {PLAN} does not exist" in result["msg"]
 
 
+def test_check_mode_with_the_plan_not_made_yet_plans_the_selection(run, stubber):
+    """A --check run of the backup role: the plan task only planned the plan, so the selection is planned too."""
+    expect_plan(stubber, exists=False)
+
+    result = run(args(), check_mode=True)
+
+    assert result["changed"] is True
+    assert result["backup_selection"]["selection_name"] == NAME
+
+
 @pytest.mark.parametrize(
     "options, expected",
     [
