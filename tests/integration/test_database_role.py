@@ -52,6 +52,10 @@ def test_seed_003_shape_rds_multi_az_with_the_secret_never_logged(aws, run, boto
         "database_backup_retention_days": 7,
         "database_proxy": False,
         "monitoring_alarm_overrides": {"db_connections": {"threshold": 180}},
+        # Seed 003: X-Ray tracing on, sampling 10 %.
+        "compute_xray": True,
+        "monitoring_xray": True,
+        "monitoring_xray_fixed_rate": 0.1,
     }
     first = run("ansible-playbook", "playbooks/phase1.yml", "-vvv", extra_vars=shape)
     assert first.rc == 0, first.output[-6000:]
@@ -75,6 +79,17 @@ def test_seed_003_shape_rds_multi_az_with_the_secret_never_logged(aws, run, boto
         [{"Name": "DBInstanceIdentifier", "Value": "stories1001-local-db"}],
     )
     assert alarm["AlarmActions"] == ["arn:aws:sns:us-east-1:123456789012:1001-stories-local-critical-alerts"]
+    # The X-Ray daemon runs beside the app, which is told where; the app is sampled at 10 %.
+    service = boto("ecs").describe_services(cluster="1001-stories-local-cluster", services=["1001-stories-local-app"])["services"][0]
+    containers = boto("ecs").describe_task_definition(taskDefinition=service["taskDefinition"])["taskDefinition"]["containerDefinitions"]
+    daemon = next(container for container in containers if container["name"] == "xray-daemon")
+    assert daemon["portMappings"][0]["containerPort"] == 2000 and daemon["portMappings"][0]["protocol"] == "udp" and not daemon["essential"]
+    app = next(container for container in containers if container["name"] != "xray-daemon")
+    assert {"name": "AWS_XRAY_DAEMON_ADDRESS", "value": "127.0.0.1:2000"} in app["environment"]
+    rules = boto("xray").get_sampling_rules()["SamplingRuleRecords"]
+    assert [(rule["SamplingRule"]["RuleName"], rule["SamplingRule"]["FixedRate"]) for rule in rules if rule["SamplingRule"]["RuleName"] != "Default"] == [
+        ("1001-stories-local-app", 0.1)
+    ]
 
     again = run("ansible-playbook", "playbooks/phase1.yml", "-vvv", extra_vars=shape)
     assert again.rc == 0, again.output[-6000:]

@@ -48,3 +48,9 @@ def test_the_canary_checks_api_health_every_5_minutes_traced_and_runs(monitoring
     script = jinja2.Template(template, keep_trailing_newline=True).render(monitoring_canary_name="api-health-local", monitoring_canary_url=url)
     assert f"const url = '{url}';" in script
     assert canary["Tags"]["stories1001:code-sha256"] == hashlib.sha256(script.encode()).hexdigest()
+    # Its Lambda's log group, which AWS would make kept forever and unencrypted, is encrypted and kept 30 days.
+    group = f"/aws/lambda/cwsyn-api-health-local-{canary['Id']}"
+    found = boto("logs").describe_log_groups(logGroupNamePrefix=group)["logGroups"]
+    assert [(item["logGroupName"], item["retentionInDays"]) for item in found] == [(group, 30)]
+    key = boto("kms").describe_key(KeyId="alias/1001-stories-local-monitoring")["KeyMetadata"]["Arn"]
+    assert found[0]["kmsKeyId"] == key
