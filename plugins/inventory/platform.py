@@ -100,25 +100,25 @@ secret_key: testing
 lightsail_regions: [us-east-2]
 
 # production.platform.yml: credentials from the environment or AWX, one group per load balancer DNS name.
-plugin: stories1001.infra.platform
-environment: production
-regions:
-  us-east-1: primary
-  eu-west-1: secondary
-  ap-southeast-1: secondary
-  us-west-2: dr
-strict_permissions: false
-compose:
-  app_endpoint: platform_found.load_balancer.dns_name | default(None)
-keyed_groups:
-  - key: platform_region_role
-    prefix: role
-groups:
-  has_database: platform_found.database is defined and platform_found.database
-cache: true
-cache_plugin: ansible.builtin.jsonfile
-cache_connection: ~/.cache/stories1001-inventory
-cache_timeout: 300
+# plugin: stories1001.infra.platform
+# environment: production
+# regions:
+#   us-east-1: primary
+#   eu-west-1: secondary
+#   ap-southeast-1: secondary
+#   us-west-2: dr
+# strict_permissions: false
+# compose:
+#   app_endpoint: platform_found.load_balancer.dns_name | default(None)
+# keyed_groups:
+#   - key: platform_region_role
+#     prefix: role
+# groups:
+#   has_database: platform_found.database is defined and platform_found.database
+# cache: true
+# cache_plugin: ansible.builtin.jsonfile
+# cache_connection: ~/.cache/stories1001-inventory
+# cache_timeout: 300
 """
 
 import re
