@@ -23,6 +23,14 @@ description:
   - With O(include_lightsail), Lightsail instances of O(lightsail_regions) become hosts of the group C(lightsail)
     (C(ansible_host) their public IP address), for the migration off Lightsail.
   - The configuration file must end in C(platform.yml) or C(platform.yaml), for example C(local.platform.yml).
+  - It reads AWS only, with few calls and none per resource - per region, one paginated C(ec2:DescribeVpcs) (then
+    C(DescribeSubnets) and C(DescribeSecurityGroups) of the VPC found), C(rds:DescribeDBClusters) (and
+    C(DescribeDBInstances) when there is no cluster), one C(tag:GetResources) for what else carries the tags, and only
+    where it found something tagged C(elasticache:DescribeReplicationGroups), C(elasticloadbalancing:DescribeLoadBalancers),
+    C(ecs:DescribeClusters) and C(ListServices) of those clusters, and C(s3:ListAllMyBuckets) (ListBuckets with
+    C(BucketRegion)); then C(lightsail:GetInstances) per Lightsail region. Those are the permissions it needs.
+  - Every call it makes carries C(stories1001-inventory) in its User-Agent, so that CloudTrail (or the emulator's call
+    record) tells the inventory's reads from a play's own calls.
   - Hosts, groups and every list are sorted, so the same AWS state gives the same inventory.
 notes:
   - Region hosts come in the order primary, secondaries, DR (by name within a role), which is the order plays run them in.
@@ -124,7 +132,9 @@ lightsail_regions: [us-east-2]
 import re
 
 try:
+    import boto3
     import botocore
+    import botocore.config
 except ImportError:
     pass  # amazon.aws's require_aws_sdk() reports it
 
@@ -132,7 +142,9 @@ from ansible.errors import AnsibleError
 
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
+from ansible_collections.amazon.aws.plugins.module_utils.retries import RetryingBotoClientWrapper
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import boto3_tag_list_to_ansible_dict
+from ansible_collections.amazon.aws.plugins.plugin_utils.botocore import get_aws_connection_info
 from ansible_collections.amazon.aws.plugins.plugin_utils.inventory import AWSInventoryBase
 
 ROLES = ("primary", "secondary", "dr")
@@ -150,6 +162,12 @@ DENIED = (
     "Forbidden",
 )
 RETRY = AWSRetry.jittered_backoff()
+# Added to the User-Agent of every call the plugin makes, so that AWS's CloudTrail (and the emulator's call record)
+# tell the inventory's reads from the play's own calls.
+USER_AGENT_MARK = "stories1001-inventory"
+# What the Resource Groups Tagging API is asked for, one paginated GetResources per region; the rest is read with one
+# describe per resource type per region, only when something tagged of that type exists.
+TAGGED_SERVICES = ("ecs", "elasticache", "elasticloadbalancing", "s3")
 
 
 class _Denied(Exception):
@@ -198,6 +216,7 @@ class InventoryModule(AWSInventoryBase):
     def __init__(self):
         super().__init__()
         self._clients = {}
+        self._connection = None
         self._strict = True
 
     def parse(self, inventory, loader, path, cache=True):
@@ -245,9 +264,32 @@ class InventoryModule(AWSInventoryBase):
     # Reading AWS
 
     def _client(self, service, region):
+        """A client of the service in the region, marked, with retries; all from one boto3 session.
+
+        amazon.aws's client() opens a new session, which loads the service's model again, for every client: with a
+        dozen clients that was most of the inventory's time. The options are read (and templated) once too.
+        """
         key = (service, region)
         if key not in self._clients:
-            self._clients[key] = self.client(service, region=region, retry_decorator=RETRY)
+            if self._connection is None:
+                _region, endpoint_url, connect_kwargs = get_aws_connection_info(self)
+                params = dict(connect_kwargs, **self._frozen_credentials)
+                config = botocore.config.Config(user_agent_extra=USER_AGENT_MARK)
+                for option in ("config", "aws_config"):
+                    extra = params.pop(option, None)
+                    if extra:
+                        config = config.merge(extra if isinstance(extra, botocore.config.Config) else botocore.config.Config(**extra))
+                try:
+                    session = boto3.session.Session(profile_name=params.pop("profile_name", None))
+                except botocore.exceptions.BotoCoreError as error:
+                    self.fail_aws("Couldn't connect to AWS", exception=error)
+                self._connection = (session, endpoint_url, config, params)
+            session, endpoint_url, config, params = self._connection
+            try:
+                connection = session.client(service, region_name=region, endpoint_url=endpoint_url, config=config, **params)
+            except (ValueError, botocore.exceptions.BotoCoreError) as error:
+                self.fail_aws("Couldn't connect to AWS", exception=error)
+            self._clients[key] = RetryingBotoClientWrapper(connection, RETRY)
         return self._clients[key]
 
     def _query(self, settings, path):
@@ -270,11 +312,16 @@ class InventoryModule(AWSInventoryBase):
             found = {}
             self._read(found, region, "the network", self._network, region, tags, settings)
             self._read(found, region, "the database", self._database, region, tags, settings)
-            self._read(found, region, "the cache", self._cache_group, region, tags, settings)
-            self._read(found, region, "the load balancers", self._load_balancers, region, tags, settings)
-            self._read(found, region, "the ECS clusters", self._ecs, region, tags, settings)
+            try:
+                tagged = self._guard(self._tagged, region, tags)
+            except _Denied as error:
+                self.warn(f"stories1001.infra.platform: the cache, load balancers, ECS clusters and S3 buckets of {region} left out: {error}")
+            else:
+                self._read(found, region, "the cache", self._cache_group, region, tagged, settings)
+                self._read(found, region, "the load balancers", self._load_balancers, region, tagged, settings)
+                self._read(found, region, "the ECS clusters", self._ecs, region, tagged, settings)
+                self._read(found, region, "the S3 buckets", self._buckets, region, tagged, settings)
             regions[region] = {"role": settings["regions"][region], "found": found}
-        self._read_buckets(regions, tags, settings)
         lightsail = []
         if settings["include_lightsail"]:
             for region in settings["lightsail_regions"]:
@@ -370,13 +417,37 @@ class InventoryModule(AWSInventoryBase):
             }
         }
 
-    def _cache_group(self, region, tags, settings):
-        elasticache = self._client("elasticache", region)
+    def _tagged(self, region, tags):
+        """The ARNs of the region's resources that carry the collection's tags, by kind, from one paginated GetResources."""
+        tagging = self._client("resourcegroupstaggingapi", region)
+        mappings = _paginate(
+            tagging,
+            "get_resources",
+            TagFilters=[{"Key": key, "Values": [value]} for key, value in sorted(tags.items())],
+            ResourceTypeFilters=list(TAGGED_SERVICES),
+        ).get("ResourceTagMappingList", [])
+        tagged = {"cache": set(), "load_balancer": set(), "ecs_cluster": set(), "bucket": set()}
+        for mapping in mappings:
+            arn = mapping["ResourceARN"]
+            parts = arn.split(":", 5)
+            if len(parts) < 6:
+                continue
+            service, resource = parts[2], parts[5]
+            if service == "elasticache" and resource.startswith("replicationgroup:"):
+                tagged["cache"].add(arn)
+            elif service == "elasticloadbalancing" and resource.startswith("loadbalancer/"):
+                tagged["load_balancer"].add(arn)
+            elif service == "ecs" and resource.startswith("cluster/"):
+                tagged["ecs_cluster"].add(arn)
+            elif service == "s3" and resource and "/" not in resource:
+                tagged["bucket"].add(resource)
+        return tagged
+
+    def _cache_group(self, region, tagged, settings):
         groups = []
-        for group in _paginate(elasticache, "describe_replication_groups").get("ReplicationGroups", []):
-            answer = elasticache.list_tags_for_resource(ResourceName=group["ARN"], aws_retry=True)
-            if self._matches(_tags(answer.get("TagList")), tags):
-                groups.append(group)
+        if tagged["cache"]:
+            elasticache = self._client("elasticache", region)
+            groups = [group for group in _paginate(elasticache, "describe_replication_groups").get("ReplicationGroups", []) if group.get("ARN") in tagged["cache"]]
         group = _preferred(groups, "ReplicationGroupId", f"{settings['id']}-redis")
         if group is None:
             return {"cache": None}
@@ -399,14 +470,11 @@ class InventoryModule(AWSInventoryBase):
             }
         }
 
-    def _load_balancers(self, region, tags, settings):
-        elbv2 = self._client("elbv2", region)
-        balancers = {lb["LoadBalancerArn"]: lb for lb in _paginate(elbv2, "describe_load_balancers").get("LoadBalancers", [])}
+    def _load_balancers(self, region, tagged, settings):
         ours = []
-        for arns in _chunks(sorted(balancers), 20):
-            for description in elbv2.describe_tags(ResourceArns=arns, aws_retry=True).get("TagDescriptions", []):
-                if self._matches(_tags(description.get("Tags")), tags):
-                    ours.append(balancers[description["ResourceArn"]])
+        if tagged["load_balancer"]:
+            elbv2 = self._client("elbv2", region)
+            ours = [lb for lb in _paginate(elbv2, "describe_load_balancers").get("LoadBalancers", []) if lb["LoadBalancerArn"] in tagged["load_balancer"]]
         found = {
             lb["LoadBalancerName"]: {
                 "name": lb["LoadBalancerName"],
@@ -421,15 +489,15 @@ class InventoryModule(AWSInventoryBase):
         chosen = _preferred(list(found.values()), "name", f"{settings['prefix']}-alb")
         return {"load_balancer": chosen, "load_balancers": {name: found[name]["dns_name"] for name in sorted(found)}}
 
-    def _ecs(self, region, tags, settings):
-        ecs = self._client("ecs", region)
-        arns = _paginate(ecs, "list_clusters").get("clusterArns", [])
+    def _ecs(self, region, tagged, settings):
         clusters = {}
-        for chunk in _chunks(sorted(arns), 100):
-            for cluster in ecs.describe_clusters(clusters=chunk, include=["TAGS"], aws_retry=True).get("clusters", []):
-                if cluster.get("status") == "ACTIVE" and self._matches(_tags(cluster.get("tags")), tags):
-                    services = _paginate(ecs, "list_services", cluster=cluster["clusterArn"]).get("serviceArns", [])
-                    clusters[cluster["clusterName"]] = sorted(arn.rsplit("/", 1)[-1] for arn in services)
+        if tagged["ecs_cluster"]:
+            ecs = self._client("ecs", region)
+            for chunk in _chunks(sorted(tagged["ecs_cluster"]), 100):
+                for cluster in ecs.describe_clusters(clusters=chunk, aws_retry=True).get("clusters", []):
+                    if cluster.get("status") == "ACTIVE":
+                        services = _paginate(ecs, "list_services", cluster=cluster["clusterArn"]).get("serviceArns", [])
+                        clusters[cluster["clusterName"]] = sorted(arn.rsplit("/", 1)[-1] for arn in services)
         names = sorted(clusters)
         chosen = _preferred([{"name": name} for name in names], "name", f"{settings['prefix']}-cluster")
         return {
@@ -438,37 +506,15 @@ class InventoryModule(AWSInventoryBase):
             "ecs_clusters": {name: clusters[name] for name in names},
         }
 
-    def _read_buckets(self, regions, tags, settings):
-        """S3 lists buckets account-wide: read once, then give each region the tagged buckets located there."""
-        anchor = sorted(settings["regions"], key=lambda region: (settings["regions"][region] != "primary", region))[0]
-        try:
-            by_region = self._guard(self._buckets, anchor, set(settings["regions"]), tags)
-        except _Denied as error:
-            self.warn(f"stories1001.infra.platform: the S3 buckets left out: {error}")
-            return
+    def _buckets(self, region, tagged, settings):
+        """The tagged buckets located in the region: ListBuckets with BucketRegion says where, with no call per bucket."""
+        names = []
+        if tagged["bucket"]:
+            s3 = self._client("s3", region)
+            located = {bucket["Name"] for bucket in _paginate(s3, "list_buckets", BucketRegion=region).get("Buckets", [])}
+            names = sorted(tagged["bucket"] & located)
         content = re.compile(re.escape(f"{settings['prefix']}-content") + r"(-[a-z0-9-]+)?$")
-        for region, entry in regions.items():
-            names = sorted(by_region.get(region, []))
-            entry["found"]["buckets"] = names
-            entry["found"]["content_buckets"] = [name for name in names if content.match(name)]
-
-    def _buckets(self, anchor, wanted, tags):
-        s3 = self._client("s3", anchor)
-        by_region = {}
-        for bucket in _paginate(s3, "list_buckets").get("Buckets", []):
-            region = bucket.get("BucketRegion")
-            if not region:
-                location = s3.get_bucket_location(Bucket=bucket["Name"], aws_retry=True).get("LocationConstraint")
-                region = {None: "us-east-1", "": "us-east-1", "EU": "eu-west-1"}.get(location, location)
-            if region not in wanted:
-                continue
-            try:
-                tag_set = self._client("s3", region).get_bucket_tagging(Bucket=bucket["Name"], aws_retry=True).get("TagSet", [])
-            except is_boto3_error_code("NoSuchTagSet"):
-                tag_set = []
-            if self._matches(_tags(tag_set), tags):
-                by_region.setdefault(region, []).append(bucket["Name"])
-        return by_region
+        return {"buckets": names, "content_buckets": [name for name in names if content.match(name)]}
 
     def _lightsail(self, region):
         lightsail = self._client("lightsail", region)

@@ -1,24 +1,20 @@
 """The stories1001.infra.platform inventory plugin against the AWS emulator.
 
-The platform is built through boto3 with the collection's tags (and decoys without them), then the plugin is run
-in-process (through Ansible's plugin loader) or as `ansible-inventory`, and its hosts, groups and facts are checked.
+The platform is built through boto3 with the collection's tags (and decoys without them), then the plugin is run the
+way Ansible runs it, by `ansible-inventory --list` in a fresh process (so no other test's imports or Ansible's
+in-process plugin loader state can change what it finds), and its hosts, groups and facts are checked.
 """
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
 
 import boto3
-import botocore.client
 import pytest
 import yaml
-from ansible.errors import AnsibleError
-from ansible.inventory.data import InventoryData
-from ansible.parsing.dataloader import DataLoader
-from ansible.plugins.loader import init_plugin_loader, inventory_loader
-from botocore.exceptions import ClientError
 
 REPO = Path(__file__).resolve().parents[4]
 sys.path.insert(0, str(REPO))
@@ -28,6 +24,28 @@ from tools.emulator import Emulator  # noqa: E402  pylint: disable=wrong-import-
 ENV = "local"
 TAGS = {"Project": "1001-stories", "Environment": ENV, "ManagedBy": "stories1001.infra"}
 PREFIX = f"1001-stories-{ENV}"
+READ_ONLY = re.compile(r"^(Describe|List|Get)")
+
+# ansible-inventory, in a process of its own; the first argument names operations that AWS answers AccessDenied
+# to (as an IAM policy without them would), comma-separated, or nothing.
+RUNNER = """
+import sys
+import botocore.client
+from botocore.exceptions import ClientError
+
+denied = {name for name in sys.argv[1].split(",") if name}
+original = botocore.client.BaseClient._make_api_call
+
+def _make_api_call(self, operation_name, api_params):
+    if operation_name in denied:
+        raise ClientError({"Error": {"Code": "AccessDenied", "Message": "not authorized to perform " + operation_name}}, operation_name)
+    return original(self, operation_name, api_params)
+
+botocore.client.BaseClient._make_api_call = _make_api_call
+from ansible.cli.inventory import main
+
+main(["ansible-inventory", *sys.argv[2:]])
+"""
 
 
 @pytest.fixture(scope="module")
@@ -46,29 +64,66 @@ def aws(emulator):
     return client
 
 
-@pytest.fixture(scope="module")
-def plugin_loader():
-    collections = next(
-        (path for path in sys.path if Path(path, "ansible_collections", "stories1001", "infra").resolve() == REPO),
-        str(REPO / ".venv" / "collections"),
-    )
-    init_plugin_loader([collections])
+def ansible_env(**extra):
+    """Ansible as the repository configures it; a source that fails to parse fails the command instead of a warning."""
+    env = dict(os.environ, ANSIBLE_CONFIG=str(REPO / "ansible.cfg"), ANSIBLE_COLLECTIONS_PATH=str(REPO / ".venv" / "collections"))
+    env.update(ANSIBLE_NOCOLOR="1", ANSIBLE_FORCE_COLOR="0", ANSIBLE_INVENTORY_UNPARSED_FAILED="true", **extra)
+    return env
+
+
+class Listing:
+    """What `ansible-inventory --list` printed: groups (hosts and children, in order) and each host's variables."""
+
+    def __init__(self, output, stderr):
+        listed = json.loads(output, object_hook=lambda item: item.get("__ansible_unsafe", item))
+        self.hostvars = listed.pop("_meta")["hostvars"]
+        self.groups = listed
+        self.stderr = stderr
+
+    def hosts(self, group):
+        """The group's hosts, then its children's, in order, each once (as Ansible's Group.get_hosts() gives them)."""
+        entry = self.groups[group]
+        hosts = list(entry.get("hosts", []))
+        for child in entry.get("children", []):
+            hosts += [host for host in self.hosts(child) if host not in hosts]
+        return hosts
+
+
+def run_inventory(config, denied=(), env=None):
+    """ansible-inventory --list on a config file: (return code, Listing or None, stderr)."""
+    command = [sys.executable, "-c", RUNNER, ",".join(sorted(denied)), "-i", str(config), "--list"]
+    done = subprocess.run(command, cwd=REPO, env=env or ansible_env(), capture_output=True, text=True, timeout=120, check=False)
+    return done.returncode, (Listing(done.stdout, done.stderr) if done.returncode == 0 else None), done.stderr
 
 
 @pytest.fixture
-def inventory(emulator, plugin_loader, tmp_path):
-    """Run the plugin on a config (these settings over the emulator's connection); answer the InventoryData."""
+def inventory(emulator, tmp_path):
+    """Run the plugin on a config (these settings over the emulator's connection); answer its Listing."""
 
-    def run(**settings):
+    def run(denied=(), **settings):
         config = {"plugin": "stories1001.infra.platform", "environment": ENV, "endpoint_url": emulator.url, "access_key": "testing", "secret_key": "testing"}
         config.update(settings)
         path = tmp_path / "test.platform.yml"
         path.write_text(yaml.safe_dump(config))
-        plugin = inventory_loader.get("stories1001.infra.platform")
-        assert plugin.verify_file(str(path))
-        data = InventoryData()
-        plugin.parse(data, DataLoader(), str(path), cache=False)
-        return data
+        returncode, listing, stderr = run_inventory(path, denied)
+        assert returncode == 0, stderr
+        return listing
+
+    return run
+
+
+@pytest.fixture
+def failing_inventory(emulator, tmp_path):
+    """Run the plugin on a config that must fail; answer what it said, on one line."""
+
+    def run(**settings):
+        config = {"plugin": "stories1001.infra.platform", "environment": ENV, "endpoint_url": emulator.url, "access_key": "testing", "secret_key": "testing"}
+        config.update(settings)
+        path = tmp_path / "bad.platform.yml"
+        path.write_text(yaml.safe_dump(config))
+        returncode, _listing, stderr = run_inventory(path)
+        assert returncode != 0, stderr
+        return " ".join(stderr.split())
 
     return run
 
@@ -146,18 +201,18 @@ def build_platform(aws, region="us-east-1"):
 
 
 def region_vars(data, region):
-    return data.get_host(region).get_vars()
+    return data.hostvars[region]
 
 
 def group_hosts(data, group):
-    return [host.name for host in data.groups[group].get_hosts()]
+    return data.hosts(group)
 
 
 def test_regions_are_hosts_in_their_role_groups_primary_first(inventory):
     data = inventory(include_lightsail=False)
 
     assert group_hosts(data, "regions") == ["us-east-1", "ap-southeast-1", "eu-west-1", "us-west-2"]
-    assert [child.name for child in data.groups["regions"].child_groups] == ["primary", "secondary", "dr"]
+    assert data.groups["regions"]["children"] == ["primary", "secondary", "dr"]
     assert (group_hosts(data, "primary"), group_hosts(data, "secondary"), group_hosts(data, "dr")) == (
         ["us-east-1"],
         ["ap-southeast-1", "eu-west-1"],
@@ -274,7 +329,7 @@ def test_lightsail_instances_are_hosts_of_their_own_group(aws, inventory):
     data = inventory(regions={"us-east-2": "primary"}, lightsail_regions=["us-east-2", "eu-west-1"])
 
     assert group_hosts(data, "lightsail") == ["web-a.eu-west-1", "web-a.us-east-2", "web-b"]
-    host = data.get_host("web-b").get_vars()
+    host = data.hostvars["web-b"]
     expected_ip = aws("lightsail", "us-east-2").get_instance(instanceName="web-b")["instance"]["publicIpAddress"]
     assert host["ansible_host"] == expected_ip
     assert (host["lightsail_instance_name"], host["lightsail_region"], host["lightsail_blueprint"], host["lightsail_bundle"], host["lightsail_state"]) == (
@@ -288,42 +343,45 @@ def test_lightsail_instances_are_hosts_of_their_own_group(aws, inventory):
     assert "lightsail" not in inventory(regions={"us-east-2": "primary"}, include_lightsail=False).groups
 
 
-@pytest.fixture
-def deny(monkeypatch):
-    """Make AWS answer AccessDenied to the given operations (as an IAM policy without them would)."""
-    original = botocore.client.BaseClient._make_api_call
-
-    def denying(operations):
-        def _make_api_call(self, operation_name, api_params):
-            if operation_name in operations:
-                error = {"Error": {"Code": "AccessDenied", "Message": f"not authorized to perform {operation_name}"}}
-                raise ClientError(error, operation_name)
-            return original(self, operation_name, api_params)
-
-        monkeypatch.setattr(botocore.client.BaseClient, "_make_api_call", _make_api_call)
-
-    return denying
-
-
-def test_access_denied_fails_the_inventory_with_strict_permissions(aws, inventory, deny):
+def test_access_denied_fails_the_inventory_with_strict_permissions(aws, emulator, tmp_path):
     build_platform(aws)
-    deny({"DescribeDBClusters"})
+    path = tmp_path / "strict.platform.yml"
+    path.write_text(
+        yaml.safe_dump(
+            {"plugin": "stories1001.infra.platform", "environment": ENV, "regions": {"us-east-1": "primary"}, "endpoint_url": emulator.url}
+            | {"access_key": "testing", "secret_key": "testing"}
+        )
+    )
 
-    with pytest.raises(AnsibleError, match="AWS denied access.*DescribeDBClusters.*strict_permissions: false"):
-        inventory(regions={"us-east-1": "primary"})
+    returncode, _listing, stderr = run_inventory(path, denied={"DescribeDBClusters"})
+
+    assert returncode != 0
+    assert re.search(r"AWS denied access.*DescribeDBClusters.*strict_permissions: false", " ".join(stderr.split())), stderr
 
 
-def test_access_denied_leaves_that_fact_out_without_strict_permissions(aws, inventory, deny):
+def test_access_denied_leaves_that_fact_out_without_strict_permissions(aws, inventory):
     built = build_platform(aws)
     aws("lightsail", "us-east-1").create_instances(instanceNames=["web"], availabilityZone="us-east-1a", blueprintId="ubuntu_22_04", bundleId="nano_3_0")
-    deny({"DescribeDBClusters", "ListBuckets", "GetInstances"})
 
-    data = inventory(regions={"us-east-1": "primary"}, strict_permissions=False)
+    data = inventory(denied={"DescribeDBClusters", "ListBuckets", "GetInstances"}, regions={"us-east-1": "primary"}, strict_permissions=False)
 
     found = region_vars(data, "us-east-1")["platform_found"]
     assert "database" not in found and "buckets" not in found and "content_buckets" not in found
     assert found["vpc_id"] == built["vpc"] and found["cache"]["replication_group_id"] == f"stories1001-{ENV}-redis"
     assert "lightsail" not in data.groups
+    said = " ".join(data.stderr.split())
+    assert "the database of us-east-1 left out" in said and "the S3 buckets of us-east-1 left out" in said
+
+
+def test_denied_tag_search_leaves_out_what_it_finds_without_strict_permissions(aws, inventory):
+    built = build_platform(aws)
+
+    data = inventory(denied={"GetResources"}, regions={"us-east-1": "primary"}, strict_permissions=False, include_lightsail=False)
+
+    found = region_vars(data, "us-east-1")["platform_found"]
+    assert found["vpc_id"] == built["vpc"] and found["database"]["identifier"] == f"stories1001-{ENV}-db"
+    assert not {"cache", "load_balancer", "load_balancers", "ecs_cluster", "buckets"} & set(found)
+    assert "the cache, load balancers, ECS clusters and S3 buckets of us-east-1 left out" in " ".join(data.stderr.split())
 
 
 @pytest.mark.parametrize(
@@ -337,23 +395,25 @@ def test_access_denied_leaves_that_fact_out_without_strict_permissions(aws, inve
         ({"environment": " "}, "environment: must be a non-empty string"),
     ],
 )
-def test_bad_settings_fail_naming_the_option(inventory, settings, message):
-    with pytest.raises(AnsibleError) as raised:
-        inventory(**settings)
-    assert message in str(raised.value)
+def test_bad_settings_fail_naming_the_option(aws, emulator, failing_inventory, settings, message):
+    said = failing_inventory(**settings)
+    assert message in said
+    assert emulator.calls() == []  # refused before any AWS call
 
 
-def test_no_credentials_fails_naming_the_options(emulator, plugin_loader, tmp_path, monkeypatch):
+def test_no_credentials_fails_naming_the_options(emulator, tmp_path):
+    env = ansible_env(
+        AWS_SHARED_CREDENTIALS_FILE=str(tmp_path / "none"), AWS_CONFIG_FILE=str(tmp_path / "none"), AWS_EC2_METADATA_DISABLED="true"
+    )
     for variable in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE", "AWS_DEFAULT_PROFILE"):
-        monkeypatch.delenv(variable, raising=False)
-    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "none"))
-    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "none"))
-    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+        env.pop(variable, None)
     path = tmp_path / "nokeys.platform.yml"
     path.write_text(yaml.safe_dump({"plugin": "stories1001.infra.platform", "endpoint_url": emulator.url, "regions": {"us-east-1": "primary"}}))
 
-    with pytest.raises(AnsibleError, match="no AWS credentials found; set access_key and secret_key"):
-        inventory_loader.get("stories1001.infra.platform").parse(InventoryData(), DataLoader(), str(path), cache=False)
+    returncode, _listing, stderr = run_inventory(path, env=env)
+
+    assert returncode != 0
+    assert "no AWS credentials found; set access_key and secret_key" in " ".join(stderr.split())
 
 
 def test_ansible_inventory_list_is_byte_identical_for_the_same_state_and_cached(aws, emulator, tmp_path):
@@ -390,3 +450,59 @@ def test_ansible_inventory_list_is_byte_identical_for_the_same_state_and_cached(
     assert listed["lightsail"]["hosts"] == ["web"]
     assert listed["primary"]["hosts"] == ["us-east-1"]
     assert listed["_meta"]["hostvars"]["us-east-1"]["platform_found"]["ecs_cluster"] == f"{PREFIX}-cluster"
+
+
+def test_the_plugins_calls_are_marked_read_only_and_not_one_per_resource(aws, emulator, inventory):
+    build_platform(aws)
+    settings = {"regions": {"us-east-1": "primary", "us-west-2": "dr"}, "lightsail_regions": ["us-east-2"]}
+    emulator.clear_calls()
+    inventory(**settings)
+    first = emulator.calls()
+
+    assert first and {call["client"] for call in first} == {"inventory"}
+    assert [call["operation"] for call in first if not READ_ONLY.match(call["operation"])] == []
+
+    # More of everything tagged: the same calls, none per bucket, cache, load balancer or cluster.
+    s3, elasticache, elbv2, ecs = aws("s3"), aws("elasticache"), aws("elbv2"), aws("ecs")
+    subnets = [subnet["SubnetId"] for subnet in aws("ec2").describe_subnets(Filters=[{"Name": "tag:Tier", "Values": ["public"]}])["Subnets"]][:2]
+    for index in range(3):
+        s3.create_bucket(Bucket=f"{PREFIX}-extra-{index}")
+        s3.put_bucket_tagging(Bucket=f"{PREFIX}-extra-{index}", Tagging={"TagSet": tag_list()})
+        elasticache.create_replication_group(
+            ReplicationGroupId=f"extra-redis-{index}", ReplicationGroupDescription="x", Engine="redis", CacheNodeType="cache.t4g.small", Tags=tag_list()
+        )
+        elbv2.create_load_balancer(Name=f"extra-alb-{index}", Subnets=subnets, Tags=tag_list())
+        ecs.create_cluster(clusterName=f"extra-cluster-{index}", tags=[{"key": key, "value": value} for key, value in TAGS.items()])
+    emulator.clear_calls()
+    data = inventory(**settings)
+    second = emulator.calls()
+
+    def per_operation(calls):
+        return sorted((call["service"], call["operation"], call["region"]) for call in calls if call["operation"] != "ListServices")
+
+    assert per_operation(second) == per_operation(first)
+    # ListServices is per cluster of ours: one per tagged cluster, which the inventory lists.
+    assert sum(call["operation"] == "ListServices" for call in second) == len(region_vars(data, "us-east-1")["platform_found"]["ecs_clusters"]) == 4
+    assert len(region_vars(data, "us-east-1")["platform_found"]["buckets"]) == 5
+
+
+def test_the_local_inventory_is_the_plugin_with_the_platform_group_vars(aws, emulator):
+    aws("lightsail", "us-east-2").create_instances(instanceNames=["lightsail-host"], availabilityZone="us-east-2a", blueprintId="ubuntu_22_04", bundleId="nano_3_0")
+    command = [sys.executable, "-c", RUNNER, "", "-i", "inventories/local", "--list"]
+    done = subprocess.run(
+        command, cwd=REPO, env=ansible_env(STORIES_AWS_ENDPOINT=emulator.url), capture_output=True, text=True, timeout=120, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    data = Listing(done.stdout, done.stderr)
+
+    assert (group_hosts(data, "primary"), group_hosts(data, "secondary"), group_hosts(data, "dr")) == (
+        ["us-east-1"],
+        ["ap-southeast-1", "eu-west-1"],
+        ["us-west-2"],
+    )
+    assert group_hosts(data, "regions") == ["us-east-1", "ap-southeast-1", "eu-west-1", "us-west-2"]
+    assert group_hosts(data, "lightsail") == ["lightsail-host"]
+    variables = region_vars(data, "eu-west-1")
+    assert (variables["platform_region_role"], variables["aws_region"]) == ("secondary", "eu-west-1")
+    assert variables["platform_environment"] == "local"  # inventories/local/group_vars still apply
+    assert {call["region"] for call in emulator.calls() if call["service"] != "s3"} >= {"us-east-1", "eu-west-1", "ap-southeast-1", "us-west-2"}
