@@ -13,3 +13,13 @@ READ_ONLY = re.compile(r"^(Describe|List|Get|Head|Lookup|Search|Check|Validate)"
 
 def changing_calls(calls: list[dict]) -> list[dict]:
     return [call for call in calls if not READ_ONLY.match(call["operation"] or "")]
+
+
+def play_calls(calls: list[dict]) -> list[dict]:
+    """The calls a run made itself: all but the inventory plugin's reads.
+
+    The stories1001.infra.platform inventory reads AWS before any play starts; its clients mark their User-Agent and the
+    emulator records those calls with ``"client": "inventory"``. A call of the inventory that changes something (there
+    should be none) still counts.
+    """
+    return [call for call in calls if not (call.get("client") == "inventory" and READ_ONLY.match(call["operation"] or ""))]

@@ -1,4 +1,8 @@
-"""Record every AWS API call the emulator answers, one JSON line per call."""
+"""Record every AWS API call the emulator answers, one JSON line per call.
+
+A record says when (``ts``), what (``service``, ``operation``, ``region``), the answer's HTTP ``status``, and who called
+(``client``: ``inventory`` when the User-Agent carries the inventory plugin's mark, else ``module``).
+"""
 
 import json
 import threading
@@ -11,6 +15,14 @@ from .operations import identify
 
 CALL_KEY = "stories.call"
 _UNRECORDED = ("/moto-api", "/_stories", "/favicon.ico")
+# The stories1001.infra.platform inventory plugin adds this to its clients' User-Agent (botocore's user_agent_extra),
+# so a record tells the inventory's reads from the calls the play's modules make.
+INVENTORY_MARK = "stories1001-inventory"
+
+
+def caller(environ: dict) -> str:
+    """``inventory`` for a call of the inventory plugin, ``module`` for any other."""
+    return "inventory" if INVENTORY_MARK in environ.get("HTTP_USER_AGENT", "").split() else "module"
 
 
 class Recorder:
@@ -26,6 +38,7 @@ class Recorder:
         if environ.get("PATH_INFO", "").startswith(_UNRECORDED):
             return self.app(environ, start_response)
         call = environ[CALL_KEY] = identify(environ)
+        client = caller(environ)
 
         def recording_start_response(status: str, headers: list, exc_info=None):
             self._append(
@@ -35,6 +48,7 @@ class Recorder:
                     "operation": call.operation,
                     "region": call.region,
                     "status": int(status.split(" ", 1)[0]),
+                    "client": client,
                 }
             )
             return start_response(status, headers, exc_info)

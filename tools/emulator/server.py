@@ -6,7 +6,7 @@ from pathlib import Path
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
 from werkzeug.serving import BaseWSGIServer, make_server
 
-from . import config, patches
+from . import config, lightsail, patches
 from .client import EmulatorClient, EmulatorError
 from .control import Control
 from .faults import FaultInjector, FaultRule, parse_spec
@@ -39,7 +39,7 @@ class Emulator(EmulatorClient):
 
     def start(self) -> "Emulator":
         patches.apply_all()
-        injector = FaultInjector(DomainDispatcherApplication(create_backend_app), self._fault_rule)
+        injector = FaultInjector(lightsail.Lightsail(DomainDispatcherApplication(create_backend_app)), self._fault_rule)
         recorder = Recorder(injector, self.record)
         app = Control(recorder, recorder, injector)
         self._server = make_server(self.host, self.port, app, threaded=True, request_handler=_QuietRequestHandler)
