@@ -34,7 +34,7 @@ def _app_in(boto, region):
     ecs.create_cluster(clusterName=f"{PREFIX}-cluster")
     ecs.register_task_definition(family=f"{PREFIX}-app", containerDefinitions=[{"name": "app", "image": "app:1", "memory": 512}])
     ecs.create_service(cluster=f"{PREFIX}-cluster", serviceName=f"{PREFIX}-app", taskDefinition=f"{PREFIX}-app", desiredCount=0)
-    return boto("sns", region).create_topic(Name=f"{PREFIX}-critical")["TopicArn"]
+    return boto("sns", region).create_topic(Name=f"{PREFIX}-critical-alerts")["TopicArn"]
 
 
 def _scalable(boto, region):
