@@ -210,7 +210,7 @@ options:
   deploy_on_strategy_change:
     description:
       - Start a new deployment when, and only when, O(capacity_provider_strategy) differs from the service's (AWS applies a new
-        strategy only with a new deployment), instead of failing. The phase playbooks use it: phase 2 adds Fargate Spot.
+        strategy only with a new deployment), instead of failing. The phase playbooks use it, as phase 2 adds Fargate Spot.
     type: bool
     default: false
   wait:

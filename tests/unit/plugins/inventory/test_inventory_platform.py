@@ -487,7 +487,9 @@ def test_the_plugins_calls_are_marked_read_only_and_not_one_per_resource(aws, em
 
 
 def test_the_local_inventory_is_the_plugin_with_the_platform_group_vars(aws, emulator):
-    aws("lightsail", "us-east-2").create_instances(instanceNames=["lightsail-host"], availabilityZone="us-east-2a", blueprintId="ubuntu_22_04", bundleId="nano_3_0")
+    aws("lightsail", "us-east-2").create_instances(
+        instanceNames=["lightsail-host"], availabilityZone="us-east-2a", blueprintId="ubuntu_22_04", bundleId="nano_3_0"
+    )
     command = [sys.executable, "-c", RUNNER, "", "-i", "inventories/local", "--list"]
     done = subprocess.run(
         command, cwd=REPO, env=ansible_env(STORIES_AWS_ENDPOINT=emulator.url), capture_output=True, text=True, timeout=120, check=False
