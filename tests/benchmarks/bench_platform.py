@@ -6,6 +6,7 @@ One emulator, one state, in this order:
   3. phase 2 over the four regions: first run, re-run, and a re-run limited to us-east-1 (the parallelism ratio is
      the four-region re-run's wall time over the one-region one);
   4. phase 3 through site.yml: first run, re-run;
+  5. destroy.yml under --check, then for real, then again (what is left is what destroy.yml keeps);
 and for every re-run the API calls it made (the playbook's, not the inventory plugin's), the read calls among them,
 and the read calls per managed resource (resources tagged ManagedBy=stories1001.infra in the four regions, counted
 through the tagging API after the run, plus Route 53 health checks and records, which that API does not list).
@@ -136,6 +137,10 @@ def main() -> None:
         step("phase 2 re-run (--limit us-east-1)", PLAYBOOKS[2], "--limit", "us-east-1")
         step("phase 3 first run (site.yml)", "playbooks/site.yml")
         step("phase 3 re-run (site.yml)", "playbooks/site.yml", count_resources=True)
+        destroy = ("-e", "destroy_confirm=local", "-e", "destroy_security=true")
+        step("destroy.yml --check", "playbooks/destroy.yml", "--check", *destroy)
+        step("destroy.yml", "playbooks/destroy.yml", *destroy)
+        step("destroy.yml re-run", "playbooks/destroy.yml", *destroy, count_resources=True)
 
     four, one = runs["phase 2 re-run (4 regions)"]["seconds"], runs["phase 2 re-run (--limit us-east-1)"]["seconds"]
     report["phase2_rerun_ratio_4_regions_to_1"] = round(four / one, 2) if one else None
