@@ -85,7 +85,8 @@ REFUSED = {
         "set dr_confirm_data_loss=eu-west-1 to confirm",
     ),
     "unknown region": (["-e", "dr_target_region=eu-central-1"], "dr_target_region: 'eu-central-1' is not one of the platform's regions"),
-    "unknown mode": (["-e", "dr_target_region=eu-west-1", "-e", "dr_mode=panic"], "dr_mode: 'panic'; allowed: switchover"),
+    # The role's argument_specs refuse it first, naming the variable and what is allowed.
+    "unknown mode": (["-e", "dr_target_region=eu-west-1", "-e", "dr_mode=panic"], "value of dr_mode must be one of: switchover, failover, got: panic"),
     "no target": ([], "dr_target_region: '' is not one of the platform's regions"),
 }
 
