@@ -43,7 +43,7 @@ sanity: setup
 	$(BIN)/python tools/sanity.py --venv --python 3.11 --color no
 
 bench: setup
-	$(BIN)/python tests/benchmarks/phase1.py
+	$(BIN)/python tests/benchmarks/bench_platform.py
 
 changelog: setup
 	$(BIN)/antsibull-changelog lint

@@ -447,7 +447,8 @@ class InventoryModule(AWSInventoryBase):
         groups = []
         if tagged["cache"]:
             elasticache = self._client("elasticache", region)
-            groups = [group for group in _paginate(elasticache, "describe_replication_groups").get("ReplicationGroups", []) if group.get("ARN") in tagged["cache"]]
+            all_groups = _paginate(elasticache, "describe_replication_groups").get("ReplicationGroups", [])
+            groups = [group for group in all_groups if group.get("ARN") in tagged["cache"]]
         group = _preferred(groups, "ReplicationGroupId", f"{settings['id']}-redis")
         if group is None:
             return {"cache": None}

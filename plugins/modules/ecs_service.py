@@ -207,6 +207,12 @@ options:
       - The task then always reports a change.
     type: bool
     default: false
+  deploy_on_strategy_change:
+    description:
+      - Start a new deployment when, and only when, O(capacity_provider_strategy) differs from the service's (AWS applies a new
+        strategy only with a new deployment), instead of failing. The phase playbooks use it, as phase 2 adds Fargate Spot.
+    type: bool
+    default: false
   wait:
     description:
       - Whether to wait, after a change that started a deployment (or a creation), until the PRIMARY
@@ -691,7 +697,9 @@ def plan_update(service, params):
                 f"Service {name} has launch type {current_launch_type}, not {params['launch_type']}: AWS cannot change "
                 "the launch type of a service; delete the service and create it again, or use capacity_provider_strategy"
             )
-    if "capacityProviderStrategy" in request and not params["force_new_deployment"]:
+    if "capacityProviderStrategy" in request and params["deploy_on_strategy_change"]:
+        request["forceNewDeployment"] = True
+    if "capacityProviderStrategy" in request and not (params["force_new_deployment"] or params["deploy_on_strategy_change"]):
         before = "launch type " + current_launch_type if not current_strategy and current_launch_type else "its capacity provider strategy"
         problems.append(
             f"Service {name} would change from {before} to "
@@ -945,6 +953,7 @@ def main():
         propagate_tags=dict(choices=["TASK_DEFINITION", "SERVICE", "NONE"]),
         scheduling_strategy=dict(choices=["REPLICA", "DAEMON"]),
         force_new_deployment=dict(type="bool", default=False),
+        deploy_on_strategy_change=dict(type="bool", default=False),
         tags=dict(type="dict", aliases=["resource_tags"]),
         purge_tags=dict(type="bool", default=True),
         wait=dict(type="bool", default=False),

@@ -692,6 +692,11 @@ def create(store):
     if not primary_id:
         module.fail_json(msg=f"primary_replication_group_id is required to create global datastore {suffix}")
     primary = describe_replication_group(store.client, primary_id)
+    if not primary and module.check_mode:
+        # A plan: the replication group is made by an earlier task of the same run, which --check did not run.
+        module.warn(f"Replication group {primary_id} does not exist in {module.region} yet; the global datastore is planned from the name only")
+        tags = plan_tags({}, params["tags"], params["purge_tags"])[2] if params.get("tags") is not None else None
+        return predicted_new(params, {"ReplicationGroupId": primary_id}, None, module.region, tags)
     if not primary:
         module.fail_json(
             msg=f"Replication group {primary_id} does not exist in {module.region}; create it first "

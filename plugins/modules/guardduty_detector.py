@@ -351,7 +351,10 @@ def read_sets(client, detector_id):
         if not page.get("NextToken"):
             break
         params = dict(params, NextToken=page["NextToken"])
-    sets = [normalize_set(set_id, _call("get threat intel set", client.get_threat_intel_set, DetectorId=detector_id, ThreatIntelSetId=set_id)) for set_id in ids]
+    sets = [
+        normalize_set(set_id, _call("get threat intel set", client.get_threat_intel_set, DetectorId=detector_id, ThreatIntelSetId=set_id))
+        for set_id in ids
+    ]
     return sorted(sets, key=lambda item: item["name"] or "")
 
 
@@ -454,7 +457,10 @@ def ensure_present(client, module, region, before):
             after["finding_publishing_frequency"] = frequency
         after["features"] = dict(before.get("features") or {}, **{change["Name"]: change["Status"] for change in changes})
         if wanted_sets is not None:
-            by_name = {item["name"]: dict(item, tags=plan_tags(item["tags"], tags_wanted, params["purge_tags"])[2]) for item in before.get("threat_intel_sets") or []}
+            by_name = {
+                item["name"]: dict(item, tags=plan_tags(item["tags"], tags_wanted, params["purge_tags"])[2])
+                for item in before.get("threat_intel_sets") or []
+            }
             for item in to_delete:
                 by_name.pop(item["name"])
             for existing, set_changes in to_update:

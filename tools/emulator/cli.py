@@ -6,6 +6,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import time
 from collections import Counter
 from pathlib import Path
 
@@ -14,8 +15,20 @@ from .client import EmulatorClient, EmulatorError
 from .recorder import read_calls, summarize
 from .report import report
 from .server import Emulator
+from .summary import markdown, region_rows, text_table
 
 DEMO_PLAYBOOK = ("-i", "inventories/local", "playbooks/phase1.yml")
+# The platform's life on the embedded AWS: the three phases over the four regions, as site.yml would
+# converge them one phase after another, then a DR drill: the writer and the cache primary to
+# eu-west-1 and back.
+DEMO_STEPS = (
+    ("phase 1: the primary region", DEMO_PLAYBOOK),
+    ("phase 2: four regions", ("-i", "inventories/local", "playbooks/phase2.yml")),
+    ("phase 3: global database and datastore, enterprise security", ("-i", "inventories/local", "playbooks/site.yml")),
+    ("DR drill: switch over to eu-west-1", ("-i", "inventories/local", "playbooks/dr_failover.yml", "-e", "dr_target_region=eu-west-1")),
+    ("DR drill: fail back to us-east-1", ("-i", "inventories/local", "playbooks/dr_failback.yml", "-e", "dr_from_region=eu-west-1")),
+)
+DEMO_REPORT = config.STATE_DIR / "report.md"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -28,7 +41,7 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("calls", help="count the recorded calls per service, operation and region")
     report_parser = commands.add_parser("report", help="what exists now, per region")
     report_parser.add_argument("--regions", default=",".join(config.DEFAULT_REGIONS), help="comma-separated (default: %(default)s)")
-    commands.add_parser("demo", help="start, run the phase 1 playbook, report, count the calls, stop (make demo)")
+    commands.add_parser("demo", help="start, run phases 1-3 over four regions and a DR drill, report (table and .emulator/report.md), stop (make demo)")
     args = parser.parse_args(argv)
     try:
         return COMMANDS[args.command](args)
@@ -78,14 +91,33 @@ def report_command(args: argparse.Namespace) -> int:
 
 
 def demo(_args: argparse.Namespace) -> int:
+    returncode, done = 0, []
     with Emulator() as emulator:
         print(f"AWS emulator listening on {emulator.url}", flush=True)
-        command = [_ansible_playbook(), *DEMO_PLAYBOOK]
-        returncode = subprocess.run(command, cwd=config.REPO_ROOT, env={**os.environ, "STORIES_AWS_ENDPOINT": emulator.url}, check=False).returncode
+        for title, arguments in DEMO_STEPS:
+            print(f"\n=== {title}: ansible-playbook {' '.join(arguments)}", flush=True)
+            started = time.monotonic()
+            command = [_ansible_playbook(), *arguments]
+            returncode = subprocess.run(command, cwd=config.REPO_ROOT, env={**os.environ, "STORIES_AWS_ENDPOINT": emulator.url}, check=False).returncode
+            done.append(f"{title}: exit {returncode} in {time.monotonic() - started:.0f} s")
+            if returncode:
+                break
         run_calls = emulator.calls()
         print()
-        print(report(emulator.url, config.DEFAULT_REGIONS))
+        details = report(emulator.url, config.DEFAULT_REGIONS)
+        print(details)
         print()
+        try:
+            rows = region_rows(emulator.url, dict(zip(config.DEFAULT_REGIONS, ("primary", "secondary", "secondary", "dr"))))
+        except Exception as error:  # pylint: disable=broad-except  # the report must not hide the run's own result
+            rows = []
+            print(f"(no summary table: {error})")
+        if rows:
+            print(text_table(rows))
+            DEMO_REPORT.parent.mkdir(parents=True, exist_ok=True)
+            DEMO_REPORT.write_text(markdown(rows, "1001 Stories on the embedded AWS", [("Steps", "\n".join(done)), ("Per region", details)]))
+            print(f"\nReport written to {DEMO_REPORT}")
+        print("\n".join(done))
         per_service = Counter(str(call["service"]) for call in run_calls)
         print(f"AWS API calls in the run: {len(run_calls)} (" + ", ".join(f"{service} {count}" for service, count in per_service.most_common()) + ")")
     if returncode:

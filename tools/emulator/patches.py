@@ -26,8 +26,10 @@ from .ecs import (
 from .monitoring import budgets_update_and_subscribers, cloudwatch_put_dashboard_needs_widgets, xray_sampling_rules
 from .rds_parameters import engine_default_cluster_parameters
 from .s3 import s3_bucket_replication_as_sent, s3_intelligent_tiering_configurations
+from .security import guardduty_detectors_as_aws, guardduty_tags_and_threat_intel_sets, securityhub_standards_and_tags
 from .sns import sns_email_subscriptions_pending_confirmation
 from .synthetics import synthetics_canary_lifecycle
+from .teardown import kms_key_deletion_by_arn
 from .wafv2 import wafv2_list_logging_configurations_scope, wafv2_put_logging_configuration_checks
 
 
@@ -988,6 +990,10 @@ PATCHES = (
     cloudwatch_put_dashboard_needs_widgets,
     cloudwatch_alarm_query_account_id,
     cloudwatch_delete_alarms_drops_tags,
+    guardduty_detectors_as_aws,
+    guardduty_tags_and_threat_intel_sets,
+    securityhub_standards_and_tags,
+    kms_key_deletion_by_arn,
 )
 
 

@@ -48,7 +48,9 @@ THREAT_INTEL_FORMATS = ("TXT", "STIX", "OTX_CSV", "ALIEN_VAULT", "PROOF_POINT", 
 # https://docs.aws.amazon.com/guardduty/latest/ug/guardduty_limits.html: threat intel sets per account per Region.
 MAX_THREAT_INTEL_SETS = 6
 _LOCATION = re.compile(r"^(s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]/.+|https://([a-z0-9.-]+\.)?s3[.-]([a-z0-9-]+\.)?amazonaws\.com(\.cn)?/.+)$")
-_GUARDDUTY_ARN = re.compile(r"^arn:[a-z-]+:guardduty:(?P<region>[a-z0-9-]+):(?P<account>\d{12}):detector/(?P<detector>[0-9a-f]+)(/threatintelset/(?P<set>[0-9a-f]+))?$")
+_GUARDDUTY_ARN = re.compile(
+    r"^arn:[a-z-]+:guardduty:(?P<region>[a-z0-9-]+):(?P<account>\d{12}):detector/(?P<detector>[0-9a-f]+)(/threatintelset/(?P<set>[0-9a-f]+))?$"
+)
 # DataSources (deprecated) and the features they stand for, both ways.
 _DATA_SOURCE_FEATURES = (
     (("s3Logs", "enable"), "S3_DATA_EVENTS"),

@@ -487,7 +487,9 @@ def test_the_plugins_calls_are_marked_read_only_and_not_one_per_resource(aws, em
 
 
 def test_the_local_inventory_is_the_plugin_with_the_platform_group_vars(aws, emulator):
-    aws("lightsail", "us-east-2").create_instances(instanceNames=["lightsail-host"], availabilityZone="us-east-2a", blueprintId="ubuntu_22_04", bundleId="nano_3_0")
+    aws("lightsail", "us-east-2").create_instances(
+        instanceNames=["lightsail-host"], availabilityZone="us-east-2a", blueprintId="ubuntu_22_04", bundleId="nano_3_0"
+    )
     command = [sys.executable, "-c", RUNNER, "", "-i", "inventories/local", "--list"]
     done = subprocess.run(
         command, cwd=REPO, env=ansible_env(STORIES_AWS_ENDPOINT=emulator.url), capture_output=True, text=True, timeout=120, check=False
@@ -506,3 +508,54 @@ def test_the_local_inventory_is_the_plugin_with_the_platform_group_vars(aws, emu
     assert (variables["platform_region_role"], variables["aws_region"]) == ("secondary", "eu-west-1")
     assert variables["platform_environment"] == "local"  # inventories/local/group_vars still apply
     assert {call["region"] for call in emulator.calls() if call["service"] != "s3"} >= {"us-east-1", "eu-west-1", "ap-southeast-1", "us-west-2"}
+
+
+def _environment_inventory(emulator, tmp_path, environment):
+    """ansible-inventory --list on inventories/<environment>, as on a real account (no endpoint, no keys in the
+    inventory), with AWS's standard variables pointing boto3 at the emulator."""
+    env = ansible_env(
+        AWS_ENDPOINT_URL=emulator.url,
+        AWS_ACCESS_KEY_ID="testing",
+        AWS_SECRET_ACCESS_KEY="testing",
+        HOME=str(tmp_path),  # production's inventory cache lives under ~/.cache
+    )
+    env.pop("STORIES_AWS_ENDPOINT", None)
+    command = [sys.executable, "-c", RUNNER, "", "-i", f"inventories/{environment}", "--list"]
+    done = subprocess.run(command, cwd=REPO, env=env, capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
+    return Listing(done.stdout, done.stderr)
+
+
+@pytest.mark.parametrize("environment", ["staging", "production"])
+def test_environment_inventories_load_the_platform_plan_from_the_root_group_vars(aws, emulator, tmp_path, environment):
+    data = _environment_inventory(emulator, tmp_path, environment)
+    assert group_hosts(data, "regions") == ["us-east-1", "ap-southeast-1", "eu-west-1", "us-west-2"]
+    variables = region_vars(data, "us-east-1")
+    # The root group_vars/all/platform.yml, loaded through the inventory's group_vars/all/00_platform.yml.
+    assert variables["platform_vpc_cidrs"]["us-west-2"] == "10.3.0.0/16"
+    assert variables["platform_tags"]["ManagedBy"] == "stories1001.infra"
+    assert variables["platform_regions"] == {"us-east-1": "primary", "eu-west-1": "secondary", "ap-southeast-1": "secondary", "us-west-2": "dr"}
+    # The environment's own file, read after it, overrides the platform's default (production).
+    assert variables["platform_environment"] == environment
+    # Real environments reach AWS itself: no emulator endpoint, no keys in the inventory.
+    assert "aws_endpoint_url" not in variables and "aws_access_key" not in variables
+    assert variables["ansible_python_interpreter"] == "{{ ansible_playbook_python }}"
+
+
+def test_staging_overrides_the_platform_sizes_and_deletion_protection_with_seed_002s(aws, emulator, tmp_path):
+    staging = region_vars(_environment_inventory(emulator, tmp_path, "staging"), "eu-west-1")
+    production = region_vars(_environment_inventory(emulator, tmp_path, "production"), "eu-west-1")
+    # Seed 002: staging runs 1 to 3 tasks, keeps 7 days of backups, and has no deletion protection.
+    assert {phase: (size["min"], size["max"]) for phase, size in staging["compute_sizes"].items()} == {"1": (1, 3), "2": (1, 3), "3": (1, 3)}
+    assert staging["compute_region_sizes"]["secondary"]["max"] == 3
+    assert (staging["database_backup_retention_days"], staging["database_deletion_protection"]) == (7, False)
+    assert staging["compute_alb_deletion_protection"] is False
+    # Production sets none of them: the roles' seed 000 defaults apply (deletion protection follows the
+    # environment being production).
+    assert not {"compute_sizes", "database_backup_retention_days", "database_deletion_protection"} & set(production)
+    # The Lightsail host being migrated is production's; staging does not look for it.
+    aws("lightsail", "us-east-2").create_instances(
+        instanceNames=["lightsail-host"], availabilityZone="us-east-2a", blueprintId="ubuntu_22_04", bundleId="nano_3_0"
+    )
+    assert not _environment_inventory(emulator, tmp_path, "staging").groups.get("lightsail", {}).get("hosts")
+    assert group_hosts(_environment_inventory(emulator, tmp_path / "fresh", "production"), "lightsail") == ["lightsail-host"]

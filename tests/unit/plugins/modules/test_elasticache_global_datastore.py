@@ -460,6 +460,21 @@ def test_create_with_a_missing_primary_fails(stubber, run):
     assert f"Replication group {RG} does not exist in us-east-1" in result["msg"]
 
 
+def test_create_check_mode_with_the_primary_not_made_yet_plans_it_and_warns(stubber, run):
+    # --check on an empty account: the replication group is an earlier task's, which check mode did not make.
+    expect_list(stubber)
+    stubber.add_client_error(
+        "describe_replication_groups", "ReplicationGroupNotFoundFault", "not found", 404, expected_params={"ReplicationGroupId": RG}
+    )
+
+    result = run(dict(primary_replication_group_id=RG), check_mode=True)
+
+    assert result["changed"] is True and not result.get("failed")
+    assert [(m["replication_group_id"], m["role"]) for m in result["global_datastore"]["members"]] == [(RG, "primary")]
+    assert any(f"Replication group {RG} does not exist in us-east-1 yet" in warning for warning in warnings_of(result))
+    stubber.assert_no_pending_responses()
+
+
 def test_create_from_a_group_of_another_global_datastore_fails(stubber, run):
     expect_list(stubber)
     stubber.add_response(

@@ -72,7 +72,11 @@ def expect_describe_standards(stub):
         ("pci-dss/v/3.2.1", "eu-west-1", "arn:aws:securityhub:eu-west-1::standards/pci-dss/v/3.2.1"),
         ("cis-aws-foundations-benchmark/v/1.2.0", "eu-west-1", CIS),
         ("cis-aws-foundations-benchmark/v/1.4.0", "us-east-1", "arn:aws:securityhub:us-east-1::standards/cis-aws-foundations-benchmark/v/1.4.0"),
-        ("aws-foundational-security-best-practices/v/1.0.0", "cn-north-1", "arn:aws-cn:securityhub:cn-north-1::standards/aws-foundational-security-best-practices/v/1.0.0"),
+        (
+            "aws-foundational-security-best-practices/v/1.0.0",
+            "cn-north-1",
+            "arn:aws-cn:securityhub:cn-north-1::standards/aws-foundational-security-best-practices/v/1.0.0",
+        ),
         (PCI, "us-east-1", PCI),
     ],
 )
