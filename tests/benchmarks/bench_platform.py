@@ -10,7 +10,8 @@ One emulator, one state, in this order:
 and for every re-run the API calls it made (the playbook's, not the inventory plugin's), the read calls among them,
 and the read calls per managed resource (resources tagged ManagedBy=stories1001.infra in the four regions, counted
 through the tagging API after the run, plus Route 53 health checks and records, which that API does not list).
-Tasks per phase are counted with --list-tasks. Prints one table and writes .emulator/bench.json.
+Tasks per phase are counted with --list-tasks. Prints one table and writes .emulator/bench.json, and each run's
+output to .emulator/bench-<run>.log.
 
 Speed goals live here, not in the tests. Wall times are this machine's (2 cores) and the emulator's.
 """
@@ -48,13 +49,16 @@ def ansible_env() -> dict:
     )
 
 
-def playbook(env: dict, name: str, *args: str) -> tuple[float, dict]:
-    """Run a playbook on inventories/local: (seconds, recap per host); stop the benchmark when it fails."""
+def playbook(env: dict, name: str, *args: str, log: Path | None = None) -> tuple[float, dict]:
+    """Run a playbook on inventories/local: (seconds, recap per host); stop the benchmark when it fails.
+    The run's output goes to ``log`` (which tasks changed what, on a re-run)."""
     started = time.monotonic()
     done = subprocess.run(
         ["ansible-playbook", "-i", "inventories/local", name, *args], cwd=REPO, env=env, capture_output=True, text=True, check=False
     )
     elapsed = time.monotonic() - started
+    if log:
+        log.write_text(done.stdout + done.stderr)
     if done.returncode != 0:
         sys.exit(f"{name} {' '.join(args)} failed ({done.returncode}):\n{done.stdout[-6000:]}{done.stderr[-2000:]}")
     recap = {host: {"ok": int(ok), "changed": int(changed), "failed": int(failed)} for host, ok, changed, _u, failed in RECAP.findall(done.stdout)}
@@ -122,7 +126,8 @@ def main() -> None:
 
         def step(key: str, name: str, *args: str, count_resources: bool = False) -> None:
             aws.clear_calls()
-            seconds, recap = playbook(env, name, *args)
+            slug = re.sub(r"[^a-z0-9]+", "-", key.lower()).strip("-")
+            seconds, recap = playbook(env, name, *args, log=REPO / ".emulator" / f"bench-{slug}.log")
             calls = module_calls(aws)
             row = {"seconds": seconds, "hosts": len(recap), "changed": total(recap, "changed"), "ok": total(recap, "ok")}
             row |= calls_row(calls, managed_resources(aws.url) if count_resources else 0)
