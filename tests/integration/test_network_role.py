@@ -64,3 +64,27 @@ def test_bad_input_is_refused_before_any_aws_call(aws, run, extra_vars, message)
     assert result.rc != 0
     assert message in " ".join(result.output.split()), result.output[-3000:]
     assert play_calls(aws.calls()) == []
+
+
+def test_the_next_phase_keeps_the_route_tables_and_their_subnets(aws, run, boto):
+    """The Phase tag changes from one phase to the next: the route tables are the same ones, retagged, and a re-run
+    of the next phase changes nothing (they were looked up by all their tags, so each phase made new ones)."""
+
+    def tables():
+        found = boto("ec2").describe_route_tables(Filters=[{"Name": "tag:ManagedBy", "Values": ["stories1001.infra"]}])["RouteTables"]
+        return {table["RouteTableId"]: ({t["Key"]: t["Value"] for t in table["Tags"]}["Phase"], len(table["Associations"])) for table in found}
+
+    first = run("ansible-playbook", "playbooks/phase1.yml", "--tags", "network")
+    assert first.rc == 0, first.output[-4000:]
+    phase1 = tables()
+    assert len(phase1) == 5 and {phase for phase, _count in phase1.values()} == {"1"}, phase1
+
+    nxt = run("ansible-playbook", "playbooks/phase2.yml", "--tags", "network", "--limit", "us-east-1")
+    assert nxt.rc == 0, nxt.output[-4000:]
+    assert tables() == {table: ("2", count) for table, (_phase, count) in phase1.items()}
+
+    aws.clear_calls()
+    again = run("ansible-playbook", "playbooks/phase2.yml", "--tags", "network", "--limit", "us-east-1")
+    assert again.rc == 0, again.output[-4000:]
+    assert again.recap()["us-east-1"]["changed"] == 0, again.output[-4000:]
+    assert changing_calls(play_calls(aws.calls())) == []
