@@ -25,7 +25,7 @@ from .ecs import (
 )
 from .monitoring import budgets_update_and_subscribers, cloudwatch_put_dashboard_needs_widgets, xray_sampling_rules
 from .rds_parameters import engine_default_cluster_parameters
-from .s3 import s3_bucket_replication_as_sent, s3_intelligent_tiering_configurations
+from .s3 import s3_bucket_replication_as_sent, s3_intelligent_tiering_configurations, s3_put_object_checksum_verified
 from .security import guardduty_detectors_as_aws, guardduty_tags_and_threat_intel_sets, securityhub_standards_and_tags
 from .sns import sns_email_subscriptions_pending_confirmation
 from .synthetics import synthetics_canary_lifecycle
@@ -981,6 +981,7 @@ PATCHES = (
     application_autoscaling_tags,
     s3_intelligent_tiering_configurations,
     s3_bucket_replication_as_sent,
+    s3_put_object_checksum_verified,
     s3_logging_target_policy_as_iam_reads_it,
     sns_email_subscriptions_pending_confirmation,
     synthetics_canary_lifecycle,

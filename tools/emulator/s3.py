@@ -294,3 +294,37 @@ def s3_bucket_replication_as_sent() -> None:
 
     S3Response._bucket_response_put = _bucket_response_put
     S3Response.get_bucket_replication = get_bucket_replication
+
+
+def s3_put_object_checksum_verified() -> None:
+    """PutObject checks the checksum it is sent against the bytes it receives and refuses the object when they differ.
+
+    AWS: "When you use an SDK or the REST API to upload an object with a checksum header, Amazon S3 calculates the
+    checksum of the data it receives and compares it with the one provided; if they don't match, the request fails"
+    (https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html), with ``BadDigest`` (400)
+    "The SHA256 you specified did not match the calculated checksum." (the same for CRC32 and SHA1).
+    moto: keeps whatever ``x-amz-checksum-*`` value it is sent (its code says "TODO: AWS computes the provided value and
+    verifies it's the same") and answers it back on HeadObject, so a copy that sent a wrong checksum looks verified.
+    """
+    import base64
+    import hashlib
+    import zlib
+
+    from moto.s3.responses import S3Response
+
+    digests = {
+        "sha256": lambda body: hashlib.sha256(body).digest(),
+        "sha1": lambda body: hashlib.sha1(body).digest(),  # nosec - the checksum S3 offers, not a security use
+        "crc32": lambda body: zlib.crc32(body).to_bytes(4, "big"),
+    }
+    original = S3Response.put_object
+
+    @functools.wraps(original)
+    def put_object(self):
+        for algorithm, digest in digests.items():
+            sent = self.headers.get(f"x-amz-checksum-{algorithm}")
+            if sent and base64.b64encode(digest(self.body or b"")).decode() != sent:
+                return S3Error(400, "BadDigest", f"The {algorithm.upper()} you specified did not match the calculated checksum.").response(self.bucket_name)
+        return original(self)
+
+    S3Response.put_object = put_object
