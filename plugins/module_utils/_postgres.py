@@ -119,7 +119,7 @@ def table_checksum_sql(schema, table, key):
     order alike); a table without a primary key is ordered by its rows' text."""
     name = quote_ident(schema) + "." + quote_ident(table)
     columns = [column for column in key.split(",") if column]
-    order = ", ".join("t.{0}::text COLLATE \"C\"".format(quote_ident(c)) for c in columns) or "t::text COLLATE \"C\""
+    order = ", ".join('t.{0}::text COLLATE "C"'.format(quote_ident(c)) for c in columns) or 't::text COLLATE "C"'
     return "SELECT {0}, {1}, count(*), coalesce(md5(string_agg(md5(t::text), '' ORDER BY {2})), '') FROM {3} t;\n".format(
         quote_literal(schema), quote_literal(table), order, name
     )
@@ -134,7 +134,7 @@ def fingerprint(module, params, checksums=True, available_extensions=False):
         major_version=int(version_num) // 10000,
         database_size_bytes=int(size),
         read_only=read_only == "t",
-        extensions={name: ext_version for name, ext_version in run_sql(module, params, EXTENSIONS_SQL)},
+        extensions=dict(run_sql(module, params, EXTENSIONS_SQL)),
         sequences={},
         tables={},
     )
@@ -144,8 +144,13 @@ def fingerprint(module, params, checksums=True, available_extensions=False):
     if available_extensions:
         result["available_extensions"] = [row[0] for row in run_sql(module, params, AVAILABLE_EXTENSIONS_SQL)]
     if tables:
-        sql = STABLE_TEXT + "".join(table_checksum_sql(schema, table, key) for schema, table, key in tables) if checksums else "".join(
-            "SELECT {0}, {1}, count(*), '' FROM {2}.{3};\n".format(quote_literal(s), quote_literal(t), quote_ident(s), quote_ident(t)) for s, t, _k in tables
+        sql = (
+            STABLE_TEXT + "".join(table_checksum_sql(schema, table, key) for schema, table, key in tables)
+            if checksums
+            else "".join(
+                "SELECT {0}, {1}, count(*), '' FROM {2}.{3};\n".format(quote_literal(s), quote_literal(t), quote_ident(s), quote_ident(t))
+                for s, t, _k in tables
+            )
         )
         for schema, table, rows, digest in run_sql(module, params, sql):
             result["tables"][schema + "." + table] = dict(rows=int(rows), checksum=digest)
@@ -164,7 +169,9 @@ def compare(source, target):
         elif want["rows"] != have["rows"]:
             differences.append("table {0}: {1} rows in the source, {2} in the target".format(name, want["rows"], have["rows"]))
         elif want["checksum"] != have["checksum"]:
-            differences.append("table {0}: same {1} rows but their contents differ (checksum {2} != {3})".format(name, want["rows"], want["checksum"], have["checksum"]))
+            differences.append(
+                "table {0}: same {1} rows but their contents differ (checksum {2} != {3})".format(name, want["rows"], want["checksum"], have["checksum"])
+            )
     for name in sorted(source["sequences"]):
         want, have = source["sequences"][name], target["sequences"].get(name)
         if have is None:

@@ -144,8 +144,11 @@ def run(argv, params, stdout=None):
     environment = dict(os.environ, **client_environment(params))
     done = subprocess.run(argv, stdout=stdout or subprocess.PIPE, stderr=subprocess.PIPE, env=environment, check=False)
     if done.returncode != 0:
-        raise PostgresError("{0} on {1} failed (rc {2}): {3}".format(argv[len(params["exec_prefix"])].rsplit("/", 1)[-1], describe(params), done.returncode,
-                                                                    done.stderr.decode("utf-8", "replace").strip()[-2000:]))
+        raise PostgresError(
+            "{0} on {1} failed (rc {2}): {3}".format(
+                argv[len(params["exec_prefix"])].rsplit("/", 1)[-1], describe(params), done.returncode, done.stderr.decode("utf-8", "replace").strip()[-2000:]
+            )
+        )
 
 
 def ensure_database(module, target):
@@ -189,7 +192,7 @@ def main():
         result["dump_bytes"] = os.path.getsize(dump_file)
         started = time.monotonic()
         ensure_database(module, target)
-        restore = [arg for arg in client_command(dict(target, exec_prefix=[]), "pg_restore")]
+        restore = client_command(dict(target, exec_prefix=[]), "pg_restore")
         run(restore + ["--clean", "--if-exists", "--no-owner", "--no-acl", "--exit-on-error", "--jobs", str(module.params["jobs"]), dump_file], target)
         run_sql(module, target, "ANALYZE;\n")
         result["restore_seconds"] = round(time.monotonic() - started, 3)

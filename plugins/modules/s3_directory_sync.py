@@ -16,7 +16,7 @@ description:
   - Each upload sends the file's SHA-256 (C(x-amz-checksum-sha256)); S3 computes it again on receipt and refuses the
     object when they differ, so an object that exists holds the file's bytes. The hex digest is also kept in the
     object's metadata (C(sha256)) and the content type is guessed from the file name.
-  - Files are uploaded one by one, in parallel: an interrupted run leaves whole objects only, and the next run uploads
+  - Files are uploaded one by one, in parallel; an interrupted run leaves whole objects only, and the next run uploads
     what is still missing. Nothing in the bucket is deleted.
   - O(mode=verify) uploads nothing and reports every file that is missing from the bucket or whose object's checksum
     differs; with O(fail_on_difference) that is an error.
@@ -185,8 +185,14 @@ def upload(client, bucket, key, path, digest):
     content_type = mimetypes.guess_type(path)[0] or "application/octet-stream"
     with open(path, "rb") as body:
         client.put_object(
-            Bucket=bucket, Key=key, Body=body, ContentType=content_type, ChecksumAlgorithm="SHA256",
-            ChecksumSHA256=base64.b64encode(digest).decode(), Metadata={"sha256": digest.hex()}, aws_retry=True,
+            Bucket=bucket,
+            Key=key,
+            Body=body,
+            ContentType=content_type,
+            ChecksumAlgorithm="SHA256",
+            ChecksumSHA256=base64.b64encode(digest).decode(),
+            Metadata={"sha256": digest.hex()},
+            aws_retry=True,
         )
 
 
@@ -244,13 +250,23 @@ def main():
                 continue
             todo.append((relative, path, size))
         result = dict(
-            files=len(files), bytes=sum(f[2] for f in files), unchanged=len(files) - len(todo),
-            missing=missing[:LISTED], mismatched=mismatched[:LISTED], verified=not todo, uploaded=0, uploaded_bytes=0,
+            files=len(files),
+            bytes=sum(f[2] for f in files),
+            unchanged=len(files) - len(todo),
+            missing=missing[:LISTED],
+            mismatched=mismatched[:LISTED],
+            verified=not todo,
+            uploaded=0,
+            uploaded_bytes=0,
         )
         if params["mode"] == "verify":
             if todo and params["fail_on_difference"]:
-                module.fail_json(msg="{0} of {1} files are not in s3://{2}/{3} as they are here: {4} missing, {5} differ (first: {6})".format(
-                    len(todo), len(files), bucket, prefix, len(missing), len(mismatched), ", ".join((missing + mismatched)[:5])), **result)
+                module.fail_json(
+                    msg="{0} of {1} files are not in s3://{2}/{3} as they are here: {4} missing, {5} differ (first: {6})".format(
+                        len(todo), len(files), bucket, prefix, len(missing), len(mismatched), ", ".join((missing + mismatched)[:5])
+                    ),
+                    **result
+                )
             module.exit_json(changed=False, **result)
         result.update(uploaded=len(todo), uploaded_bytes=sum(f[2] for f in todo))
         if todo and not module.check_mode:

@@ -201,10 +201,34 @@ TRICKY_TEXT = [
 ]
 
 NAMES = [
-    "Amara Okafor", "김민준", "이서연", "Ngozi Adeyemi", "محمد الأمين", "Priya Sharma", "प्रिया शर्मा", "陈静", "田中 さくら",
-    "José Ñúñez", "Zoë O'Brien", "Алексей Смирнов", "Abebe Bikila", "አበበ በቂላ", "Nguyễn Thị Mai", "Fatuma Wanjiru",
-    "Ólafur Þórsson", "Σοφία Παπαδοπούλου", "สมชาย ใจดี", 'Tiago "Tito" Silva', "D'Angelo Smith", "Kwame Mensah",
-    "Aigerim Nurlanovna", "Mateo García", "Leilani Kahale", "Chidi 🦁 Eze", "Sipho Dlamini", "Hana Kobayashi",
+    "Amara Okafor",
+    "김민준",
+    "이서연",
+    "Ngozi Adeyemi",
+    "محمد الأمين",
+    "Priya Sharma",
+    "प्रिया शर्मा",
+    "陈静",
+    "田中 さくら",
+    "José Ñúñez",
+    "Zoë O'Brien",
+    "Алексей Смирнов",
+    "Abebe Bikila",
+    "አበበ በቂላ",
+    "Nguyễn Thị Mai",
+    "Fatuma Wanjiru",
+    "Ólafur Þórsson",
+    "Σοφία Παπαδοπούλου",
+    "สมชาย ใจดี",
+    'Tiago "Tito" Silva',
+    "D'Angelo Smith",
+    "Kwame Mensah",
+    "Aigerim Nurlanovna",
+    "Mateo García",
+    "Leilani Kahale",
+    "Chidi 🦁 Eze",
+    "Sipho Dlamini",
+    "Hana Kobayashi",
 ]
 
 LANGUAGES = ["en", "ko", "es", "fr", "sw", "ar", "hi", "zh", "am", "pt", "vi", "th", "ja", "yo", "ru"]
@@ -222,7 +246,7 @@ SENTENCES = [
     "从前，有一只小熊猫喜欢在月光下读书。",
     "በአንድ ወቅት አንዲት ትንሽ ልጅ መጽሐፍ አገኘች።",
     "Era uma vez um menino que desenhava estrelas. ⭐",
-    "The lion 🦁 said: \"Let's read together!\"",
+    'The lion 🦁 said: "Let\'s read together!"',
     "She wrote \\n on the board and laughed at the backslash.",
     "Count: 1, 2, 3\t4\t5 — tabs between the numbers.",
 ]
@@ -259,13 +283,13 @@ class _Rand(random.Random):
         return None if self.random() < p_null else value
 
     def text(self, words: int = 12) -> str:
-        parts = [self.choice(SENTENCES) for _ in range(max(1, words // 8))]
+        parts = [self.choice(SENTENCES) for _i in range(max(1, words // 8))]
         if self.random() < 0.35:
             parts.insert(self.randrange(len(parts) + 1), self.choice(TRICKY_TEXT))
         return " ".join(parts)
 
     def story(self, paragraphs: int) -> str:
-        return "\n\n".join(self.text(self.randrange(16, 48)) for _ in range(paragraphs))
+        return "\n\n".join(self.text(self.randrange(16, 48)) for _i in range(paragraphs))
 
     def name(self) -> str:
         return self.choice(NAMES)
@@ -292,7 +316,7 @@ class _Rand(random.Random):
         if kind in (5, 6):
             keys = ["title", "제목", "título", "عنوان", "emoji🎉", "with space", 'quo"te', "back\\slash", "n", "levels", "list"]
             return {key: self.json(depth - 1) for key in self.sample(keys, self.randint(1, 4))}
-        return [self.json(depth - 1) for _ in range(self.randint(0, 4))]
+        return [self.json(depth - 1) for _i in range(self.randint(0, 4))]
 
 
 class _Generator:
@@ -316,9 +340,7 @@ class _Generator:
         return ids
 
     def copy(self, table: str, columns: list[str], rows) -> None:
-        statement = sql.SQL("COPY {} ({}) FROM STDIN").format(
-            sql.Identifier("public", table), sql.SQL(", ").join(sql.Identifier(c) for c in columns)
-        )
+        statement = sql.SQL("COPY {} ({}) FROM STDIN").format(sql.Identifier("public", table), sql.SQL(", ").join(sql.Identifier(c) for c in columns))
         count = 0
         with self.conn.cursor() as cur, cur.copy(statement) as copy:
             for row in rows:
@@ -338,9 +360,21 @@ class _Generator:
 
     def run(self) -> None:
         for step in (
-            self.institutions, self.users, self.user_details, self.catalog, self.orders, self.books, self.reading,
-            self.classes, self.volunteers, self.donations, self.community, self.onboarding, self.deletion,
-            self.entitlements, self.test_only,
+            self.institutions,
+            self.users,
+            self.user_details,
+            self.catalog,
+            self.orders,
+            self.books,
+            self.reading,
+            self.classes,
+            self.volunteers,
+            self.donations,
+            self.community,
+            self.onboarding,
+            self.deletion,
+            self.entitlements,
+            self.test_only,
         ):
             step()
 
@@ -349,14 +383,45 @@ class _Generator:
         ids = self.make_ids("institutions", self.n(50))
         self.copy(
             "institutions",
-            ["id", "name", "code", "type", "location", "country", "timezone", "contactEmail", "contactPhone", "website",
-             "maxTeachers", "maxStudents", "maxClasses", "isActive", "verifiedAt", "createdAt", "updatedAt"],
+            [
+                "id",
+                "name",
+                "code",
+                "type",
+                "location",
+                "country",
+                "timezone",
+                "contactEmail",
+                "contactPhone",
+                "website",
+                "maxTeachers",
+                "maxStudents",
+                "maxClasses",
+                "isActive",
+                "verifiedAt",
+                "createdAt",
+                "updatedAt",
+            ],
             (
-                (i, f"{rng.choice(['Escuela', '학교', 'Shule ya Msingi', 'École', 'School'])} {rng.name()} #{k}", f"INST-{k:04d}",
-                 rng.maybe(rng.choice(["school", "library", "ngo"])), rng.maybe(rng.text(4)), rng.choice(COUNTRIES),
-                 rng.choice(TIMEZONES), rng.maybe(f"contact{k}@school{k}.example.org"), rng.maybe("+254 700 000 " + str(k)),
-                 rng.maybe(f"https://school{k}.example.org/"), rng.randint(5, 80), rng.randint(100, 5000), rng.randint(5, 200),
-                 rng.random() < 0.9, rng.maybe(rng.ts()), rng.ts(), rng.ts())
+                (
+                    i,
+                    f"{rng.choice(['Escuela', '학교', 'Shule ya Msingi', 'École', 'School'])} {rng.name()} #{k}",
+                    f"INST-{k:04d}",
+                    rng.maybe(rng.choice(["school", "library", "ngo"])),
+                    rng.maybe(rng.text(4)),
+                    rng.choice(COUNTRIES),
+                    rng.choice(TIMEZONES),
+                    rng.maybe(f"contact{k}@school{k}.example.org"),
+                    rng.maybe("+254 700 000 " + str(k)),
+                    rng.maybe(f"https://school{k}.example.org/"),
+                    rng.randint(5, 80),
+                    rng.randint(100, 5000),
+                    rng.randint(5, 200),
+                    rng.random() < 0.9,
+                    rng.maybe(rng.ts()),
+                    rng.ts(),
+                    rng.ts(),
+                )
                 for k, i in enumerate(ids)
             ),
         )
@@ -382,15 +447,25 @@ class _Generator:
                 self.roles[i] = role
                 created = rng.ts()
                 yield (
-                    i, f"user{k}.{rng.choice(['reader', 'kid', 'teacher', 'écrivain', '작가'])}@example.org", rng.maybe(rng.ts(), 0.4),
-                    rng.maybe(rng.name(), 0.05), rng.maybe(f"/uploads/avatars/{k % 97}/avatar-{k}.png", 0.6),
-                    rng.maybe(f"$2b$10${hashlib.sha256(str(k).encode()).hexdigest()[:53]}", 0.3), role, created,
-                    created + timedelta(days=rng.randrange(300)), rng.maybe(rng.ts(), 0.97), None,
+                    i,
+                    f"user{k}.{rng.choice(['reader', 'kid', 'teacher', 'écrivain', '작가'])}@example.org",
+                    rng.maybe(rng.ts(), 0.4),
+                    rng.maybe(rng.name(), 0.05),
+                    rng.maybe(f"/uploads/avatars/{k % 97}/avatar-{k}.png", 0.6),
+                    rng.maybe(f"$2b$10${hashlib.sha256(str(k).encode()).hexdigest()[:53]}", 0.3),
+                    role,
+                    created,
+                    created + timedelta(days=rng.randrange(300)),
+                    rng.maybe(rng.ts(), 0.97),
+                    None,
                     rng.maybe(rng.choice(institutions), 0.8),
                 )
 
-        self.copy("users", ["id", "email", "emailVerified", "name", "image", "password", "role", "createdAt", "updatedAt",
-                            "deletedAt", "deletionRequestId", "institutionId"], rows())
+        self.copy(
+            "users",
+            ["id", "email", "emailVerified", "name", "image", "password", "role", "createdAt", "updatedAt", "deletedAt", "deletionRequestId", "institutionId"],
+            rows(),
+        )
         self.by_role = {role: [i for i in ids if self.roles[i] == role] for role in roles}
         # departments need users for headTeacherId
         dept_rng = self.rng("departments.rows")
@@ -398,8 +473,10 @@ class _Generator:
         self.copy(
             "departments",
             ["id", "institutionId", "name", "code", "description", "headTeacherId", "createdAt", "updatedAt"],
-            ((i, inst, name, code, dept_rng.maybe(dept_rng.text(8)), dept_rng.maybe(dept_rng.choice(teachers)), dept_rng.ts(), dept_rng.ts())
-             for i, (inst, name, code) in self._departments),
+            (
+                (i, inst, name, code, dept_rng.maybe(dept_rng.text(8)), dept_rng.maybe(dept_rng.choice(teachers)), dept_rng.ts(), dept_rng.ts())
+                for i, (inst, name, code) in self._departments
+            ),
         )
 
     def user_details(self) -> None:
@@ -408,28 +485,102 @@ class _Generator:
         profile_ids = self.make_ids("profiles", len(users))
         self.copy(
             "profiles",
-            ["id", "userId", "firstName", "lastName", "organization", "bio", "location", "phone", "dateOfBirth", "language",
-             "timezone", "isMinor", "ageVerificationStatus", "parentalConsentRequired", "parentalConsentStatus",
-             "parentalConsentDate", "parentEmail", "parentName", "coppaCompliant", "teachingLevel", "subjects", "studentCount",
-             "skills", "availability", "experience", "emailNotifications", "pushNotifications", "newsletter", "createdAt",
-             "updatedAt", "avatarUrl", "coverImageUrl", "tags", "cachedStats", "statsUpdatedAt", "accountType", "ageGroup",
-             "country", "interests", "onboardingCompleted"],
+            [
+                "id",
+                "userId",
+                "firstName",
+                "lastName",
+                "organization",
+                "bio",
+                "location",
+                "phone",
+                "dateOfBirth",
+                "language",
+                "timezone",
+                "isMinor",
+                "ageVerificationStatus",
+                "parentalConsentRequired",
+                "parentalConsentStatus",
+                "parentalConsentDate",
+                "parentEmail",
+                "parentName",
+                "coppaCompliant",
+                "teachingLevel",
+                "subjects",
+                "studentCount",
+                "skills",
+                "availability",
+                "experience",
+                "emailNotifications",
+                "pushNotifications",
+                "newsletter",
+                "createdAt",
+                "updatedAt",
+                "avatarUrl",
+                "coverImageUrl",
+                "tags",
+                "cachedStats",
+                "statsUpdatedAt",
+                "accountType",
+                "ageGroup",
+                "country",
+                "interests",
+                "onboardingCompleted",
+            ],
             (
-                (pid, uid, rng.maybe(rng.name().split(" ")[0]), rng.maybe(rng.name().split(" ")[-1]), rng.maybe(rng.text(4), 0.7),
-                 rng.maybe(rng.text(20), 0.5), rng.maybe(rng.choice(COUNTRIES)), rng.maybe(f"+82-10-{rng.randrange(10**8):08d}", 0.7),
-                 rng.maybe(rng.ts(datetime(2008, 1, 1), 12 * 365 * 86400)), rng.choice(LANGUAGES), rng.choice(TIMEZONES),
-                 (minor := rng.random() < 0.4), rng.choice(["PENDING", "VERIFIED_ADULT", "VERIFIED_MINOR", "FAILED"]), minor,
-                 rng.choice(["NOT_REQUIRED", "PENDING", "GRANTED", "DENIED", "EXPIRED"]), rng.maybe(rng.ts(), 0.7),
-                 rng.maybe(f"parent{k}@example.org", 0.6), rng.maybe(rng.name(), 0.6), rng.random() < 0.5,
-                 rng.maybe(rng.choice(["K-2", "3-5", "6-8"]), 0.8), rng.maybe(rng.words(["reading", "art", "수학", "ciencias", "history"]), 0.5),
-                 rng.maybe(rng.randint(0, 60), 0.8), rng.maybe(rng.words(["drawing", "translation", "editing", "voice", "a,b"]), 0.5),
-                 rng.maybe("weekends\tand\tevenings", 0.8), rng.maybe(rng.text(8), 0.8), rng.random() < 0.8, rng.random() < 0.5,
-                 rng.random() < 0.5, rng.ts(), rng.ts(), rng.maybe(f"/uploads/avatars/{k}.webp"), rng.maybe(f"/uploads/covers/{k}.jpg", 0.8),
-                 rng.maybe(rng.words(["🐘", "dinosaurs", "우주", "fútbol", "music"]), 0.5),
-                 rng.maybe(Jsonb({"booksRead": rng.randrange(300), "streak": rng.randrange(60), "badges": rng.words(["🏅", "⭐", "📖", "first-book"]),
-                                  "favouriteLanguage": rng.choice(LANGUAGES), "extra": rng.json(1)}), 0.4),
-                 rng.maybe(rng.ts(), 0.4), rng.maybe(rng.choice(["STUDENT", "PARENT"])), rng.maybe(rng.choice(["4-6", "7-9", "10-12", "13+"])),
-                 rng.maybe(rng.choice(COUNTRIES)), rng.maybe(rng.words(["animals", "동물", "espacio", "héros", "🦕"])), rng.random() < 0.6)
+                (
+                    pid,
+                    uid,
+                    rng.maybe(rng.name().split(" ")[0]),
+                    rng.maybe(rng.name().split(" ")[-1]),
+                    rng.maybe(rng.text(4), 0.7),
+                    rng.maybe(rng.text(20), 0.5),
+                    rng.maybe(rng.choice(COUNTRIES)),
+                    rng.maybe(f"+82-10-{rng.randrange(10**8):08d}", 0.7),
+                    rng.maybe(rng.ts(datetime(2008, 1, 1), 12 * 365 * 86400)),
+                    rng.choice(LANGUAGES),
+                    rng.choice(TIMEZONES),
+                    (minor := rng.random() < 0.4),
+                    rng.choice(["PENDING", "VERIFIED_ADULT", "VERIFIED_MINOR", "FAILED"]),
+                    minor,
+                    rng.choice(["NOT_REQUIRED", "PENDING", "GRANTED", "DENIED", "EXPIRED"]),
+                    rng.maybe(rng.ts(), 0.7),
+                    rng.maybe(f"parent{k}@example.org", 0.6),
+                    rng.maybe(rng.name(), 0.6),
+                    rng.random() < 0.5,
+                    rng.maybe(rng.choice(["K-2", "3-5", "6-8"]), 0.8),
+                    rng.maybe(rng.words(["reading", "art", "수학", "ciencias", "history"]), 0.5),
+                    rng.maybe(rng.randint(0, 60), 0.8),
+                    rng.maybe(rng.words(["drawing", "translation", "editing", "voice", "a,b"]), 0.5),
+                    rng.maybe("weekends\tand\tevenings", 0.8),
+                    rng.maybe(rng.text(8), 0.8),
+                    rng.random() < 0.8,
+                    rng.random() < 0.5,
+                    rng.random() < 0.5,
+                    rng.ts(),
+                    rng.ts(),
+                    rng.maybe(f"/uploads/avatars/{k}.webp"),
+                    rng.maybe(f"/uploads/covers/{k}.jpg", 0.8),
+                    rng.maybe(rng.words(["🐘", "dinosaurs", "우주", "fútbol", "music"]), 0.5),
+                    rng.maybe(
+                        Jsonb(
+                            {
+                                "booksRead": rng.randrange(300),
+                                "streak": rng.randrange(60),
+                                "badges": rng.words(["🏅", "⭐", "📖", "first-book"]),
+                                "favouriteLanguage": rng.choice(LANGUAGES),
+                                "extra": rng.json(1),
+                            }
+                        ),
+                        0.4,
+                    ),
+                    rng.maybe(rng.ts(), 0.4),
+                    rng.maybe(rng.choice(["STUDENT", "PARENT"])),
+                    rng.maybe(rng.choice(["4-6", "7-9", "10-12", "13+"])),
+                    rng.maybe(rng.choice(COUNTRIES)),
+                    rng.maybe(rng.words(["animals", "동물", "espacio", "héros", "🦕"])),
+                    rng.random() < 0.6,
+                )
                 for k, (pid, uid) in enumerate(zip(profile_ids, users))
             ),
         )
@@ -437,40 +588,102 @@ class _Generator:
         sample = rng.sample(users, self.n(2000) if self.n(2000) < len(users) else len(users))
         self.copy(
             "accounts",
-            ["id", "userId", "type", "provider", "providerAccountId", "refresh_token", "access_token", "expires_at", "token_type",
-             "scope", "id_token", "session_state"],
+            [
+                "id",
+                "userId",
+                "type",
+                "provider",
+                "providerAccountId",
+                "refresh_token",
+                "access_token",
+                "expires_at",
+                "token_type",
+                "scope",
+                "id_token",
+                "session_state",
+            ],
             (
-                (i, uid, "oauth", rng.choice(["google", "kakao", "naver", "github"]), f"{k:012d}", rng.maybe(hashlib.md5(f"r{k}".encode()).hexdigest()),
-                 hashlib.sha1(f"a{k}".encode()).hexdigest(), rng.maybe(1700000000 + rng.randrange(10**8), 0.1), "Bearer",
-                 "openid email profile", rng.maybe("eyJhbGciOiJSUzI1NiJ9." + hashlib.sha256(f"{k}".encode()).hexdigest()), None)
+                (
+                    i,
+                    uid,
+                    "oauth",
+                    rng.choice(["google", "kakao", "naver", "github"]),
+                    f"{k:012d}",
+                    rng.maybe(hashlib.md5(f"r{k}".encode()).hexdigest()),
+                    hashlib.sha1(f"a{k}".encode()).hexdigest(),
+                    rng.maybe(1700000000 + rng.randrange(10**8), 0.1),
+                    "Bearer",
+                    "openid email profile",
+                    rng.maybe("eyJhbGciOiJSUzI1NiJ9." + hashlib.sha256(f"{k}".encode()).hexdigest()),
+                    None,
+                )
                 for k, (i, uid) in enumerate(zip(self.make_ids("accounts", len(sample)), sample))
             ),
         )
         rng = self.rng("sessions")
         count = self.n(3000)
         self.copy(
-            "sessions", ["id", "sessionToken", "userId", "expires"],
-            ((i, hashlib.sha256(f"{self.seed}:session:{k}".encode()).hexdigest(), rng.choice(users), rng.ts())
-             for k, i in enumerate(self.make_ids("sessions", count))),
+            "sessions",
+            ["id", "sessionToken", "userId", "expires"],
+            (
+                (i, hashlib.sha256(f"{self.seed}:session:{k}".encode()).hexdigest(), rng.choice(users), rng.ts())
+                for k, i in enumerate(self.make_ids("sessions", count))
+            ),
         )
         rng = self.rng("verification_tokens")
         self.copy(  # no primary key in the schema
-            "verification_tokens", ["identifier", "token", "expires"],
-            ((f"user{rng.randrange(len(users))}@example.org", hashlib.sha256(f"{self.seed}:vt:{k}".encode()).hexdigest(), rng.ts())
-             for k in range(self.n(300))),
+            "verification_tokens",
+            ["identifier", "token", "expires"],
+            (
+                (f"user{rng.randrange(len(users))}@example.org", hashlib.sha256(f"{self.seed}:vt:{k}".encode()).hexdigest(), rng.ts())
+                for k in range(self.n(300))
+            ),
         )
         rng = self.rng("subscriptions")
         subscribers = rng.sample(users, min(len(users), self.n(1500)))
         self.copy(
             "subscriptions",
-            ["id", "userId", "plan", "status", "startDate", "endDate", "cancelledAt", "stripeCustomerId", "stripeSubscriptionId",
-             "stripePriceId", "maxStudents", "maxDownloads", "canAccessPremium", "canDownloadPDF", "canCreateClasses",
-             "unlimitedReading", "createdAt", "updatedAt"],
+            [
+                "id",
+                "userId",
+                "plan",
+                "status",
+                "startDate",
+                "endDate",
+                "cancelledAt",
+                "stripeCustomerId",
+                "stripeSubscriptionId",
+                "stripePriceId",
+                "maxStudents",
+                "maxDownloads",
+                "canAccessPremium",
+                "canDownloadPDF",
+                "canCreateClasses",
+                "unlimitedReading",
+                "createdAt",
+                "updatedAt",
+            ],
             (
-                (i, uid, rng.choice(["FREE", "BASIC", "PREMIUM", "ENTERPRISE"]), rng.choice(["ACTIVE", "CANCELLED", "EXPIRED", "PAST_DUE", "TRIALING"]),
-                 rng.ts(), rng.maybe(rng.ts()), rng.maybe(rng.ts(), 0.8), rng.maybe(f"cus_{k:010d}"), rng.maybe(f"sub_{k:010d}"),
-                 rng.maybe("price_basic_monthly"), rng.choice([30, 100, 500]), rng.choice([10, 50, 1000]), rng.random() < 0.4,
-                 rng.random() < 0.4, rng.random() < 0.2, rng.random() < 0.3, rng.ts(), rng.ts())
+                (
+                    i,
+                    uid,
+                    rng.choice(["FREE", "BASIC", "PREMIUM", "ENTERPRISE"]),
+                    rng.choice(["ACTIVE", "CANCELLED", "EXPIRED", "PAST_DUE", "TRIALING"]),
+                    rng.ts(),
+                    rng.maybe(rng.ts()),
+                    rng.maybe(rng.ts(), 0.8),
+                    rng.maybe(f"cus_{k:010d}"),
+                    rng.maybe(f"sub_{k:010d}"),
+                    rng.maybe("price_basic_monthly"),
+                    rng.choice([30, 100, 500]),
+                    rng.choice([10, 50, 1000]),
+                    rng.random() < 0.4,
+                    rng.random() < 0.4,
+                    rng.random() < 0.2,
+                    rng.random() < 0.3,
+                    rng.ts(),
+                    rng.ts(),
+                )
                 for k, (i, uid) in enumerate(zip(self.make_ids("subscriptions", len(subscribers)), subscribers))
             ),
         )
@@ -478,10 +691,24 @@ class _Generator:
         prefs = rng.sample(users, min(len(users), self.n(2500)))
         self.copy(
             "notification_preferences",
-            ["id", "userId", "emailNotifications", "pushNotifications", "statusChanges", "feedback", "deadlines", "achievements",
-             "reviewAssignments", "digestFrequency", "createdAt", "updatedAt"],
-            ((i, uid, *(rng.random() < 0.7 for _ in range(7)), rng.choice(["daily", "weekly", "never"]), rng.ts(), rng.ts())
-             for i, uid in zip(self.make_ids("notification_preferences", len(prefs)), prefs)),
+            [
+                "id",
+                "userId",
+                "emailNotifications",
+                "pushNotifications",
+                "statusChanges",
+                "feedback",
+                "deadlines",
+                "achievements",
+                "reviewAssignments",
+                "digestFrequency",
+                "createdAt",
+                "updatedAt",
+            ],
+            (
+                (i, uid, *(rng.random() < 0.7 for _i in range(7)), rng.choice(["daily", "weekly", "never"]), rng.ts(), rng.ts())
+                for i, uid in zip(self.make_ids("notification_preferences", len(prefs)), prefs)
+            ),
         )
 
     def catalog(self) -> None:
@@ -490,9 +717,21 @@ class _Generator:
         self.copy(
             "categories",
             ["id", "name", "slug", "description", "parentId", "image", "order", "isActive", "createdAt", "updatedAt"],
-            ((i, f"{rng.choice(['Animals', '동물', 'Cuentos', 'Hadithi', 'Science 🔬'])} {k}", f"cat-{k}", rng.maybe(rng.text(6)),
-              ids[k // 8] if k >= 8 else None, rng.maybe(f"/images/categories/{k}.png"), k, rng.random() < 0.9, rng.ts(), rng.ts())
-             for k, i in enumerate(ids)),
+            (
+                (
+                    i,
+                    f"{rng.choice(['Animals', '동물', 'Cuentos', 'Hadithi', 'Science 🔬'])} {k}",
+                    f"cat-{k}",
+                    rng.maybe(rng.text(6)),
+                    ids[k // 8] if k >= 8 else None,
+                    rng.maybe(f"/images/categories/{k}.png"),
+                    k,
+                    rng.random() < 0.9,
+                    rng.ts(),
+                    rng.ts(),
+                )
+                for k, i in enumerate(ids)
+            ),
         )
         # Products. reviews.contentId has FOREIGN KEYs to both products(id) and books(id) (a Prisma polymorphic relation
         # turned into two constraints), so a review can only point at an id that is both a product and a book: the first
@@ -501,23 +740,70 @@ class _Generator:
         rng = self.rng("products")
         count = self.n(300)
         shared = self.book_ids[: count // 3]
-        ids = shared + self.make_ids("products", count)[len(shared):]
+        ids = shared + self.make_ids("products", count)[len(shared) :]
         self.ids["products"] = ids
         self.shared_product_books = shared
         self.copy(
             "products",
-            ["id", "sku", "type", "title", "description", "price", "compareAtPrice", "cost", "currency", "weight", "status",
-             "featured", "creatorId", "creatorName", "creatorAge", "creatorLocation", "creatorStory", "categoryId", "tags",
-             "impactMetric", "impactValue", "digitalFileUrl", "downloadLimit", "metaTitle", "metaDescription", "createdAt",
-             "updatedAt"],
+            [
+                "id",
+                "sku",
+                "type",
+                "title",
+                "description",
+                "price",
+                "compareAtPrice",
+                "cost",
+                "currency",
+                "weight",
+                "status",
+                "featured",
+                "creatorId",
+                "creatorName",
+                "creatorAge",
+                "creatorLocation",
+                "creatorStory",
+                "categoryId",
+                "tags",
+                "impactMetric",
+                "impactValue",
+                "digitalFileUrl",
+                "downloadLimit",
+                "metaTitle",
+                "metaDescription",
+                "createdAt",
+                "updatedAt",
+            ],
             (
-                (i, f"SKU-{k:05d}", "DIGITAL_BOOK" if k < len(shared) else rng.choice(["PHYSICAL_BOOK", "MERCHANDISE", "ARTWORK", "DONATION_ITEM"]),
-                 rng.text(5), rng.text(30), rng.money(1, 80), rng.maybe(rng.money(1, 100)), rng.maybe(rng.money(0, 20)),
-                 rng.choice(["USD", "KRW", "KES"]), rng.maybe(rng.choice([0.25, 1.5, 0.1 + 0.2, 1 / 3])), rng.choice(["ACTIVE", "DRAFT", "ARCHIVED"]),
-                 rng.random() < 0.1, rng.maybe(rng.choice(self.ids["users"])), rng.maybe(rng.name()), rng.maybe(rng.randint(6, 15)),
-                 rng.maybe(rng.choice(COUNTRIES)), rng.maybe(rng.text(16)), rng.choice(self.ids["categories"]), rng.words(["kids", "어린이", "niños", "🎨"]),
-                 rng.maybe("books donated"), rng.maybe(str(rng.randrange(1000))), rng.maybe(f"/books/{k}.pdf"), rng.maybe(rng.randint(1, 5)),
-                 rng.maybe(rng.text(4)), rng.maybe(rng.text(10)), rng.ts(), rng.ts())
+                (
+                    i,
+                    f"SKU-{k:05d}",
+                    "DIGITAL_BOOK" if k < len(shared) else rng.choice(["PHYSICAL_BOOK", "MERCHANDISE", "ARTWORK", "DONATION_ITEM"]),
+                    rng.text(5),
+                    rng.text(30),
+                    rng.money(1, 80),
+                    rng.maybe(rng.money(1, 100)),
+                    rng.maybe(rng.money(0, 20)),
+                    rng.choice(["USD", "KRW", "KES"]),
+                    rng.maybe(rng.choice([0.25, 1.5, 0.1 + 0.2, 1 / 3])),
+                    rng.choice(["ACTIVE", "DRAFT", "ARCHIVED"]),
+                    rng.random() < 0.1,
+                    rng.maybe(rng.choice(self.ids["users"])),
+                    rng.maybe(rng.name()),
+                    rng.maybe(rng.randint(6, 15)),
+                    rng.maybe(rng.choice(COUNTRIES)),
+                    rng.maybe(rng.text(16)),
+                    rng.choice(self.ids["categories"]),
+                    rng.words(["kids", "어린이", "niños", "🎨"]),
+                    rng.maybe("books donated"),
+                    rng.maybe(str(rng.randrange(1000))),
+                    rng.maybe(f"/books/{k}.pdf"),
+                    rng.maybe(rng.randint(1, 5)),
+                    rng.maybe(rng.text(4)),
+                    rng.maybe(rng.text(10)),
+                    rng.ts(),
+                    rng.ts(),
+                )
                 for k, i in enumerate(ids)
             ),
         )
@@ -527,28 +813,45 @@ class _Generator:
             for v in range(2):
                 variant_rows.append((product, k, v))
         variant_ids = self.make_ids("product_variants", len(variant_rows))
-        self.variants = list(zip(variant_ids, (p for p, _, _ in variant_rows)))
+        self.variants = list(zip(variant_ids, (p for p, _v, _w in variant_rows)))
         self.copy(
             "product_variants",
-            ["id", "productId", "title", "sku", "price", "compareAtPrice", "inventoryQuantity", "weight", "attributes", "position",
-             "createdAt", "updatedAt"],
-            ((vid, p, rng.choice(["Paperback", "Hardcover", "큰 글씨", "Edición de bolsillo"]), f"SKU-{k:05d}-{v}", rng.money(1, 90),
-              rng.maybe(rng.money(1, 99)), rng.randrange(500), rng.maybe(rng.random() * 3), Jsonb({"size": rng.choice(["S", "M", "L"]),
-              "color": rng.choice(["red", "파랑", "verde"]), "nested": rng.json(2)}), v, rng.ts(), rng.ts())
-             for vid, (p, k, v) in zip(variant_ids, variant_rows)),
+            ["id", "productId", "title", "sku", "price", "compareAtPrice", "inventoryQuantity", "weight", "attributes", "position", "createdAt", "updatedAt"],
+            (
+                (
+                    vid,
+                    p,
+                    rng.choice(["Paperback", "Hardcover", "큰 글씨", "Edición de bolsillo"]),
+                    f"SKU-{k:05d}-{v}",
+                    rng.money(1, 90),
+                    rng.maybe(rng.money(1, 99)),
+                    rng.randrange(500),
+                    rng.maybe(rng.random() * 3),
+                    Jsonb({"size": rng.choice(["S", "M", "L"]), "color": rng.choice(["red", "파랑", "verde"]), "nested": rng.json(2)}),
+                    v,
+                    rng.ts(),
+                    rng.ts(),
+                )
+                for vid, (p, k, v) in zip(variant_ids, variant_rows)
+            ),
         )
         rng = self.rng("product_images")
         self.copy(
-            "product_images", ["id", "productId", "url", "alt", "position", "createdAt"],
-            ((i, ids[k % len(ids)], f"/images/products/{k}.jpg", rng.maybe(rng.text(3)), k // len(ids), rng.ts())
-             for k, i in enumerate(self.make_ids("product_images", len(ids) * 2))),
+            "product_images",
+            ["id", "productId", "url", "alt", "position", "createdAt"],
+            (
+                (i, ids[k % len(ids)], f"/images/products/{k}.jpg", rng.maybe(rng.text(3)), k // len(ids), rng.ts())
+                for k, i in enumerate(self.make_ids("product_images", len(ids) * 2))
+            ),
         )
         rng = self.rng("inventory")
         self.copy(
             "inventory",
             ["id", "productId", "variantId", "quantity", "reserved", "location", "reorderPoint", "reorderQuantity", "updatedAt"],
-            ((i, p, vid, rng.randrange(1000), rng.randrange(20), "main", 10, 50, rng.ts())
-             for i, (vid, p) in zip(self.make_ids("inventory", len(self.variants)), self.variants)),
+            (
+                (i, p, vid, rng.randrange(1000), rng.randrange(20), "main", 10, 50, rng.ts())
+                for i, (vid, p) in zip(self.make_ids("inventory", len(self.variants)), self.variants)
+            ),
         )
 
     def orders(self) -> None:
@@ -558,24 +861,72 @@ class _Generator:
         self.order_numbers_used = len(ids)
 
         def address():
-            return Jsonb({"name": rng.name(), "line1": rng.choice(["12 Baobab Rd", "서울특별시 강남구 테헤란로 123", "Av. Siempre Viva 742"]),
-                          "line2": rng.maybe("Apt 4\nBuilding \"B\""), "city": rng.choice(["Nairobi", "서울", "Lima", "القاهرة"]),
-                          "country": rng.choice(COUNTRIES), "geo": [rng.uniform(-90, 90), rng.uniform(-180, 180)]})
+            return Jsonb(
+                {
+                    "name": rng.name(),
+                    "line1": rng.choice(["12 Baobab Rd", "서울특별시 강남구 테헤란로 123", "Av. Siempre Viva 742"]),
+                    "line2": rng.maybe('Apt 4\nBuilding "B"'),
+                    "city": rng.choice(["Nairobi", "서울", "Lima", "القاهرة"]),
+                    "country": rng.choice(COUNTRIES),
+                    "geo": [rng.uniform(-90, 90), rng.uniform(-180, 180)],
+                }
+            )
 
         self.copy(
             "orders",
-            ["id", "orderNumber", "userId", "email", "phone", "subtotal", "tax", "shipping", "discount", "total", "currency", "status",
-             "paymentStatus", "fulfillmentStatus", "paymentMethod", "stripePaymentId", "shippingAddress", "billingAddress",
-             "shippingMethod", "trackingNumber", "notes", "tags", "createdAt", "updatedAt"],
+            [
+                "id",
+                "orderNumber",
+                "userId",
+                "email",
+                "phone",
+                "subtotal",
+                "tax",
+                "shipping",
+                "discount",
+                "total",
+                "currency",
+                "status",
+                "paymentStatus",
+                "fulfillmentStatus",
+                "paymentMethod",
+                "stripePaymentId",
+                "shippingAddress",
+                "billingAddress",
+                "shippingMethod",
+                "trackingNumber",
+                "notes",
+                "tags",
+                "createdAt",
+                "updatedAt",
+            ],
             (
-                (i, f"ORD-{100000 + 7 * k}", rng.maybe(rng.choice(users), 0.1), f"buyer{k}@example.org", rng.maybe("+1 (555) 010-0000"),
-                 (sub := rng.money(5, 300)), (tax := (sub * Decimal("0.1")).quantize(Decimal("0.01"))), Decimal("4.99"), Decimal("0.00"),
-                 sub + tax + Decimal("4.99"), "USD", rng.choice(["PENDING", "PROCESSING", "SHIPPED", "DELIVERED", "CANCELLED", "REFUNDED"]),
-                 rng.choice(["PENDING", "PAID", "FAILED", "REFUNDED", "PARTIALLY_REFUNDED"]),
-                 rng.choice(["UNFULFILLED", "PARTIALLY_FULFILLED", "FULFILLED", "CANCELLED"]),
-                 rng.maybe("card"), rng.maybe(f"pi_{k:012d}"), rng.maybe(address(), 0.2), rng.maybe(address(), 0.5), rng.maybe("standard"),
-                 rng.maybe(f"1Z{k:016d}", 0.6), rng.maybe(rng.choice(TRICKY_TEXT), 0.6), rng.maybe(rng.words(["gift", "선물", "regalo"])),
-                 rng.ts(), rng.ts())
+                (
+                    i,
+                    f"ORD-{100000 + 7 * k}",
+                    rng.maybe(rng.choice(users), 0.1),
+                    f"buyer{k}@example.org",
+                    rng.maybe("+1 (555) 010-0000"),
+                    (sub := rng.money(5, 300)),
+                    (tax := (sub * Decimal("0.1")).quantize(Decimal("0.01"))),
+                    Decimal("4.99"),
+                    Decimal("0.00"),
+                    sub + tax + Decimal("4.99"),
+                    "USD",
+                    rng.choice(["PENDING", "PROCESSING", "SHIPPED", "DELIVERED", "CANCELLED", "REFUNDED"]),
+                    rng.choice(["PENDING", "PAID", "FAILED", "REFUNDED", "PARTIALLY_REFUNDED"]),
+                    rng.choice(["UNFULFILLED", "PARTIALLY_FULFILLED", "FULFILLED", "CANCELLED"]),
+                    rng.maybe("card"),
+                    rng.maybe(f"pi_{k:012d}"),
+                    rng.maybe(address(), 0.2),
+                    rng.maybe(address(), 0.5),
+                    rng.maybe("standard"),
+                    rng.maybe(f"1Z{k:016d}", 0.6),
+                    rng.maybe(rng.choice(TRICKY_TEXT), 0.6),
+                    rng.maybe(rng.words(["gift", "선물", "regalo"])),
+                    rng.ts(),
+                    rng.ts(),
+                )
                 for k, i in enumerate(ids)
             ),
         )
@@ -587,8 +938,19 @@ class _Generator:
             "order_items",
             ["id", "orderId", "productId", "variantId", "title", "variantTitle", "quantity", "price", "total", "fulfillmentStatus", "createdAt"],
             (
-                (i, ids[k % len(ids)], (v := rng.choice(variants))[1], rng.maybe(v[0], 0.2), rng.text(4), rng.maybe("Paperback"),
-                 (q := rng.randint(1, 5)), (p := rng.money(1, 60)), p * q, rng.maybe("FULFILLED"), rng.ts())
+                (
+                    i,
+                    ids[k % len(ids)],
+                    (v := rng.choice(variants))[1],
+                    rng.maybe(v[0], 0.2),
+                    rng.text(4),
+                    rng.maybe("Paperback"),
+                    (q := rng.randint(1, 5)),
+                    (p := rng.money(1, 60)),
+                    p * q,
+                    rng.maybe("FULFILLED"),
+                    rng.ts(),
+                )
                 for k, i in enumerate(self.make_ids("order_items", count))
             ),
         )
@@ -599,30 +961,119 @@ class _Generator:
         writers = self.by_role["WRITER"] + self.by_role["LEARNER"][:200]
         self.copy(
             "books",
-            ["id", "isbn", "title", "subtitle", "summary", "content", "contentType", "authorId", "authorName", "authorAlias", "coAuthors",
-             "authorAge", "authorLocation", "illustratorId", "publishedDate", "publishedAt", "publisher", "language", "ageRange",
-             "readingLevel", "readingTime", "category", "genres", "subjects", "tags", "coverImage", "illustrations", "pdfKey",
-             "pdfStorageKey", "pdfFrontCover", "pdfBackCover", "pageLayout", "pageCount", "previewPages", "samplePdf", "fullPdf",
-             "epubFile", "audioFile", "drm", "downloadAllowed", "printAllowed", "isPremium", "isPublished", "featured", "visibility",
-             "price", "currency", "viewCount", "downloadCount", "likeCount", "rating", "createdAt", "updatedAt"],
+            [
+                "id",
+                "isbn",
+                "title",
+                "subtitle",
+                "summary",
+                "content",
+                "contentType",
+                "authorId",
+                "authorName",
+                "authorAlias",
+                "coAuthors",
+                "authorAge",
+                "authorLocation",
+                "illustratorId",
+                "publishedDate",
+                "publishedAt",
+                "publisher",
+                "language",
+                "ageRange",
+                "readingLevel",
+                "readingTime",
+                "category",
+                "genres",
+                "subjects",
+                "tags",
+                "coverImage",
+                "illustrations",
+                "pdfKey",
+                "pdfStorageKey",
+                "pdfFrontCover",
+                "pdfBackCover",
+                "pageLayout",
+                "pageCount",
+                "previewPages",
+                "samplePdf",
+                "fullPdf",
+                "epubFile",
+                "audioFile",
+                "drm",
+                "downloadAllowed",
+                "printAllowed",
+                "isPremium",
+                "isPublished",
+                "featured",
+                "visibility",
+                "price",
+                "currency",
+                "viewCount",
+                "downloadCount",
+                "likeCount",
+                "rating",
+                "createdAt",
+                "updatedAt",
+            ],
             (
-                (i, rng.maybe(f"978-89-{k:06d}-{k % 10}", 0.5), rng.text(6)[:120], rng.maybe(rng.text(5)), rng.maybe(rng.text(24)),
-                 rng.maybe(rng.story(rng.randint(2, 6)), 0.2), rng.choice(ENUMS["BookContentType"]), rng.maybe(rng.choice(writers), 0.2),
-                 rng.name(), rng.maybe(rng.choice(["Little Star ⭐", "작은별", "Pequeño Sol"])), rng.maybe(rng.words(NAMES, 0, 3)),
-                 rng.maybe(rng.randint(6, 17)), rng.maybe(rng.choice(COUNTRIES)), rng.maybe(rng.choice(self.ids["users"]), 0.7),
-                 rng.maybe(rng.ts()), rng.maybe(rng.ts()), rng.maybe("1001 Stories"), rng.choice(LANGUAGES),
-                 rng.maybe(rng.choice(["4-6", "7-9", "10-12"])), rng.maybe(rng.choice(["beginner", "intermediate", "advanced"])),
-                 rng.maybe(rng.randint(3, 40)), rng.words(["fiction", "동화", "cuento", "poetry"], 1, 2), rng.words(["adventure", "friendship", "🐾 animals"]),
-                 rng.maybe(rng.words(["science", "math", "history"])), rng.words(["featured", "new", "award", "a\"quoted", "back\\slash"]),
-                 f"/covers/{k}.jpg" if k % 3 else None, rng.maybe([f"/images/illustrations/{k}-{p}.png" for p in range(rng.randint(0, 3))]),
-                 rng.maybe(f"books/{k}/full.pdf"), rng.maybe(f"books/{k}/{i}.pdf"), rng.maybe(f"/books/{k}/front.png"),
-                 rng.maybe(f"/books/{k}/back.png"), rng.choice(["single", "double"]), rng.maybe(rng.randint(8, 64)), rng.randint(1, 10),
-                 rng.maybe(f"/books/{k}/sample.pdf"), rng.maybe(f"/books/{k}/full.pdf"), rng.maybe(f"/books/{k}.epub", 0.9),
-                 rng.maybe(f"/audio/{k}.mp3", 0.9), rng.maybe(Jsonb({"watermark": rng.random() < 0.5, "allowedDevices": rng.randint(1, 5),
-                                                                      "regions": rng.words(COUNTRIES), "note": rng.json(1)}), 0.6),
-                 rng.random() < 0.3, rng.random() < 0.2, rng.random() < 0.2, rng.random() < 0.85, rng.random() < 0.05,
-                 rng.choice(ENUMS["BookVisibility"]), rng.maybe(rng.money(0, 30), 0.6), rng.choice(["USD", "KRW"]), rng.randrange(100000),
-                 rng.randrange(5000), rng.randrange(3000), rng.maybe(round(rng.uniform(1, 5), 2)), rng.ts(), rng.ts())
+                (
+                    i,
+                    rng.maybe(f"978-89-{k:06d}-{k % 10}", 0.5),
+                    rng.text(6)[:120],
+                    rng.maybe(rng.text(5)),
+                    rng.maybe(rng.text(24)),
+                    rng.maybe(rng.story(rng.randint(2, 6)), 0.2),
+                    rng.choice(ENUMS["BookContentType"]),
+                    rng.maybe(rng.choice(writers), 0.2),
+                    rng.name(),
+                    rng.maybe(rng.choice(["Little Star ⭐", "작은별", "Pequeño Sol"])),
+                    rng.maybe(rng.words(NAMES, 0, 3)),
+                    rng.maybe(rng.randint(6, 17)),
+                    rng.maybe(rng.choice(COUNTRIES)),
+                    rng.maybe(rng.choice(self.ids["users"]), 0.7),
+                    rng.maybe(rng.ts()),
+                    rng.maybe(rng.ts()),
+                    rng.maybe("1001 Stories"),
+                    rng.choice(LANGUAGES),
+                    rng.maybe(rng.choice(["4-6", "7-9", "10-12"])),
+                    rng.maybe(rng.choice(["beginner", "intermediate", "advanced"])),
+                    rng.maybe(rng.randint(3, 40)),
+                    rng.words(["fiction", "동화", "cuento", "poetry"], 1, 2),
+                    rng.words(["adventure", "friendship", "🐾 animals"]),
+                    rng.maybe(rng.words(["science", "math", "history"])),
+                    rng.words(["featured", "new", "award", 'a"quoted', "back\\slash"]),
+                    f"/covers/{k}.jpg" if k % 3 else None,
+                    rng.maybe([f"/images/illustrations/{k}-{p}.png" for p in range(rng.randint(0, 3))]),
+                    rng.maybe(f"books/{k}/full.pdf"),
+                    rng.maybe(f"books/{k}/{i}.pdf"),
+                    rng.maybe(f"/books/{k}/front.png"),
+                    rng.maybe(f"/books/{k}/back.png"),
+                    rng.choice(["single", "double"]),
+                    rng.maybe(rng.randint(8, 64)),
+                    rng.randint(1, 10),
+                    rng.maybe(f"/books/{k}/sample.pdf"),
+                    rng.maybe(f"/books/{k}/full.pdf"),
+                    rng.maybe(f"/books/{k}.epub", 0.9),
+                    rng.maybe(f"/audio/{k}.mp3", 0.9),
+                    rng.maybe(
+                        Jsonb({"watermark": rng.random() < 0.5, "allowedDevices": rng.randint(1, 5), "regions": rng.words(COUNTRIES), "note": rng.json(1)}), 0.6
+                    ),
+                    rng.random() < 0.3,
+                    rng.random() < 0.2,
+                    rng.random() < 0.2,
+                    rng.random() < 0.85,
+                    rng.random() < 0.05,
+                    rng.choice(ENUMS["BookVisibility"]),
+                    rng.maybe(rng.money(0, 30), 0.6),
+                    rng.choice(["USD", "KRW"]),
+                    rng.randrange(100000),
+                    rng.randrange(5000),
+                    rng.randrange(3000),
+                    rng.maybe(round(rng.uniform(1, 5), 2)),
+                    rng.ts(),
+                    rng.ts(),
+                )
                 for k, i in enumerate(ids)
             ),
         )
@@ -635,9 +1086,21 @@ class _Generator:
         self.copy(
             "chapters",
             ["id", "bookId", "chapterNumber", "title", "content", "audioUrl", "illustrations", "readingTime", "createdAt", "updatedAt"],
-            ((i, book, number, f"Chapter {number}: {rng.text(4)[:60]}", rng.story(rng.randint(1, 3)), rng.maybe(f"/audio/{book}/{number}.mp3", 0.8),
-              rng.maybe([f"/images/ch/{book}-{number}.png"]), rng.maybe(rng.randint(1, 15)), rng.ts(), rng.ts())
-             for i, (book, number) in zip(self.make_ids("chapters", len(rows)), rows)),
+            (
+                (
+                    i,
+                    book,
+                    number,
+                    f"Chapter {number}: {rng.text(4)[:60]}",
+                    rng.story(rng.randint(1, 3)),
+                    rng.maybe(f"/audio/{book}/{number}.mp3", 0.8),
+                    rng.maybe([f"/images/ch/{book}-{number}.png"]),
+                    rng.maybe(rng.randint(1, 15)),
+                    rng.ts(),
+                    rng.ts(),
+                )
+                for i, (book, number) in zip(self.make_ids("chapters", len(rows)), rows)
+            ),
         )
 
     def reading(self) -> None:
@@ -646,39 +1109,94 @@ class _Generator:
         pairs = self.pairs(rng, users, books, self.n(20000))
         self.copy(
             "reading_progress",
-            ["id", "userId", "bookId", "currentChapter", "currentPage", "totalPages", "currentPosition", "percentComplete",
-             "totalReadingTime", "lastReadAt", "startedAt", "completedAt", "isCompleted", "notes"],
+            [
+                "id",
+                "userId",
+                "bookId",
+                "currentChapter",
+                "currentPage",
+                "totalPages",
+                "currentPosition",
+                "percentComplete",
+                "totalReadingTime",
+                "lastReadAt",
+                "startedAt",
+                "completedAt",
+                "isCompleted",
+                "notes",
+            ],
             (
-                (i, u, b, rng.randint(1, 5), rng.maybe(rng.randint(1, 64)), rng.maybe(64), rng.maybe(f"epubcfi(/6/{rng.randrange(40)}!/4/2)"),
-                 (pc := rng.choice([0.0, 100.0, rng.uniform(0, 100), 1 / 3])), rng.randrange(36000), rng.ts(), rng.ts(),
-                 rng.ts() if pc == 100.0 else None, pc == 100.0, rng.maybe([rng.choice(TRICKY_TEXT) for _ in range(rng.randint(0, 2))], 0.8))
+                (
+                    i,
+                    u,
+                    b,
+                    rng.randint(1, 5),
+                    rng.maybe(rng.randint(1, 64)),
+                    rng.maybe(64),
+                    rng.maybe(f"epubcfi(/6/{rng.randrange(40)}!/4/2)"),
+                    (pc := rng.choice([0.0, 100.0, rng.uniform(0, 100), 1 / 3])),
+                    rng.randrange(36000),
+                    rng.ts(),
+                    rng.ts(),
+                    rng.ts() if pc == 100.0 else None,
+                    pc == 100.0,
+                    rng.maybe([rng.choice(TRICKY_TEXT) for _i in range(rng.randint(0, 2))], 0.8),
+                )
                 for i, (u, b) in zip(self.make_ids("reading_progress", len(pairs)), pairs)
             ),
         )
         rng = self.rng("bookmarks")
         pairs = self.pairs(rng, users, books, self.n(5000))
         self.copy(
-            "bookmarks", ["id", "userId", "bookId", "chapterId", "position", "note", "color", "createdAt", "updatedAt"],
-            ((i, u, b, rng.maybe(rng.randint(1, 5)), rng.maybe(f"page={rng.randrange(64)}"), rng.maybe(rng.text(6), 0.5),
-              rng.maybe(rng.choice(["#ffcc00", "red", "파랑"])), rng.ts(), rng.ts())
-             for i, (u, b) in zip(self.make_ids("bookmarks", len(pairs)), pairs)),
+            "bookmarks",
+            ["id", "userId", "bookId", "chapterId", "position", "note", "color", "createdAt", "updatedAt"],
+            (
+                (
+                    i,
+                    u,
+                    b,
+                    rng.maybe(rng.randint(1, 5)),
+                    rng.maybe(f"page={rng.randrange(64)}"),
+                    rng.maybe(rng.text(6), 0.5),
+                    rng.maybe(rng.choice(["#ffcc00", "red", "파랑"])),
+                    rng.ts(),
+                    rng.ts(),
+                )
+                for i, (u, b) in zip(self.make_ids("bookmarks", len(pairs)), pairs)
+            ),
         )
         rng = self.rng("book_favorites")
         pairs = self.pairs(rng, users, books, self.n(4000))
-        self.copy("book_favorites", ["id", "userId", "bookId", "createdAt"],
-                  ((i, u, b, rng.ts()) for i, (u, b) in zip(self.make_ids("book_favorites", len(pairs)), pairs)))
+        self.copy(
+            "book_favorites",
+            ["id", "userId", "bookId", "createdAt"],
+            ((i, u, b, rng.ts()) for i, (u, b) in zip(self.make_ids("book_favorites", len(pairs)), pairs)),
+        )
         rng = self.rng("reading_lists")
         self.copy(
-            "reading_lists", ["id", "userId", "name", "description", "isPublic", "bookIds", "createdAt", "updatedAt"],
-            ((i, rng.choice(users), rng.choice(["Bedtime 🌙", "여름 방학", "Para la escuela", "To read"]), rng.maybe(rng.text(8)),
-              rng.random() < 0.3, rng.sample(books, rng.randint(0, 8)), rng.ts(), rng.ts())
-             for i in self.make_ids("reading_lists", self.n(1000))),
+            "reading_lists",
+            ["id", "userId", "name", "description", "isPublic", "bookIds", "createdAt", "updatedAt"],
+            (
+                (
+                    i,
+                    rng.choice(users),
+                    rng.choice(["Bedtime 🌙", "여름 방학", "Para la escuela", "To read"]),
+                    rng.maybe(rng.text(8)),
+                    rng.random() < 0.3,
+                    rng.sample(books, rng.randint(0, 8)),
+                    rng.ts(),
+                    rng.ts(),
+                )
+                for i in self.make_ids("reading_lists", self.n(1000))
+            ),
         )
         rng = self.rng("sample_content_access")
         pairs = self.pairs(rng, users, books, self.n(2000))
-        self.copy("sample_content_access", ["id", "userId", "bookId", "viewCount", "totalTimeSpent", "lastAccessed"],
-                  ((i, u, b, rng.randrange(50), rng.randrange(5000), rng.ts())
-                   for i, (u, b) in zip(self.make_ids("sample_content_access", len(pairs)), pairs)))
+        self.copy(
+            "sample_content_access",
+            ["id", "userId", "bookId", "viewCount", "totalTimeSpent", "lastAccessed"],
+            ((i, u, b, rng.randrange(50), rng.randrange(5000), rng.ts()) for i, (u, b) in zip(self.make_ids("sample_content_access", len(pairs)), pairs)),
+        )
 
     def classes(self) -> None:
         rng = self.rng("classes")
@@ -686,69 +1204,165 @@ class _Generator:
         ids = self.make_ids("classes", self.n(200))
         self.copy(
             "classes",
-            ["id", "code", "name", "description", "teacherId", "subject", "gradeLevel", "schedule", "startDate", "endDate", "maxStudents",
-             "isActive", "settings", "createdAt", "updatedAt", "institutionId"],
-            ((i, f"CLS{k:05d}", f"{rng.choice(['Reading Circle', '독서 모임', 'Club de lectura'])} {k}", rng.maybe(rng.text(10)),
-              rng.choice(teachers), rng.choice(["reading", "writing", "art"]), rng.choice(["1", "2", "3", "K"]),
-              Jsonb({"days": rng.words(["mon", "tue", "wed", "thu", "fri"], 1, 3), "time": "09:30", "tz": rng.choice(TIMEZONES)}),
-              rng.ts(), rng.ts(), 30, rng.random() < 0.8, Jsonb({"allowLate": rng.random() < 0.5, "theme": rng.json(2)}), rng.ts(), rng.ts(),
-              rng.maybe(rng.choice(self.ids["institutions"])))
-             for k, i in enumerate(ids)),
+            [
+                "id",
+                "code",
+                "name",
+                "description",
+                "teacherId",
+                "subject",
+                "gradeLevel",
+                "schedule",
+                "startDate",
+                "endDate",
+                "maxStudents",
+                "isActive",
+                "settings",
+                "createdAt",
+                "updatedAt",
+                "institutionId",
+            ],
+            (
+                (
+                    i,
+                    f"CLS{k:05d}",
+                    f"{rng.choice(['Reading Circle', '독서 모임', 'Club de lectura'])} {k}",
+                    rng.maybe(rng.text(10)),
+                    rng.choice(teachers),
+                    rng.choice(["reading", "writing", "art"]),
+                    rng.choice(["1", "2", "3", "K"]),
+                    Jsonb({"days": rng.words(["mon", "tue", "wed", "thu", "fri"], 1, 3), "time": "09:30", "tz": rng.choice(TIMEZONES)}),
+                    rng.ts(),
+                    rng.ts(),
+                    30,
+                    rng.random() < 0.8,
+                    Jsonb({"allowLate": rng.random() < 0.5, "theme": rng.json(2)}),
+                    rng.ts(),
+                    rng.ts(),
+                    rng.maybe(rng.choice(self.ids["institutions"])),
+                )
+                for k, i in enumerate(ids)
+            ),
         )
         rng = self.rng("class_enrollments")
         pairs = self.pairs(rng, ids, learners, self.n(4000))
         self.copy(
-            "class_enrollments", ["id", "classId", "studentId", "enrolledAt", "status", "grade", "attendance", "progress"],
-            ((i, c, s, rng.ts(), rng.choice(["ACTIVE", "COMPLETED", "DROPPED", "SUSPENDED"]), rng.maybe(rng.choice(["A", "B+", "C"])),
-              rng.choice([100.0, 87.5, rng.uniform(0, 100)]), rng.uniform(0, 100))
-             for i, (c, s) in zip(self.make_ids("class_enrollments", len(pairs)), pairs)),
+            "class_enrollments",
+            ["id", "classId", "studentId", "enrolledAt", "status", "grade", "attendance", "progress"],
+            (
+                (
+                    i,
+                    c,
+                    s,
+                    rng.ts(),
+                    rng.choice(["ACTIVE", "COMPLETED", "DROPPED", "SUSPENDED"]),
+                    rng.maybe(rng.choice(["A", "B+", "C"])),
+                    rng.choice([100.0, 87.5, rng.uniform(0, 100)]),
+                    rng.uniform(0, 100),
+                )
+                for i, (c, s) in zip(self.make_ids("class_enrollments", len(pairs)), pairs)
+            ),
         )
         rng = self.rng("assignments")
         assignments = self.make_ids("assignments", self.n(800))
         self.copy(
             "assignments",
             ["id", "classId", "title", "description", "type", "dueDate", "points", "resources", "requirements", "createdAt", "updatedAt"],
-            ((i, rng.choice(ids), rng.text(4), rng.text(16), rng.choice(["READING", "WRITING", "PROJECT", "QUIZ", "PRESENTATION", "GROUP_WORK"]),
-              rng.ts(), rng.choice([10, 50, 100]), rng.maybe([f"/uploads/resources/{rng.randrange(999)}.pdf"]),
-              Jsonb({"minWords": rng.randint(50, 500), "rubric": rng.json(2)}), rng.ts(), rng.ts())
-             for i in assignments),
+            (
+                (
+                    i,
+                    rng.choice(ids),
+                    rng.text(4),
+                    rng.text(16),
+                    rng.choice(["READING", "WRITING", "PROJECT", "QUIZ", "PRESENTATION", "GROUP_WORK"]),
+                    rng.ts(),
+                    rng.choice([10, 50, 100]),
+                    rng.maybe([f"/uploads/resources/{rng.randrange(999)}.pdf"]),
+                    Jsonb({"minWords": rng.randint(50, 500), "rubric": rng.json(2)}),
+                    rng.ts(),
+                    rng.ts(),
+                )
+                for i in assignments
+            ),
         )
         rng = self.rng("submissions")
         pairs = self.pairs(rng, assignments, learners, self.n(3000))
         self.copy(
-            "submissions", ["id", "assignmentId", "studentId", "submittedAt", "content", "attachments", "grade", "feedback", "status"],
-            ((i, a, s, rng.ts(), rng.maybe(rng.story(1)), rng.maybe([f"/uploads/submissions/{i}.png"]), rng.maybe(rng.uniform(0, 100)),
-              rng.maybe(rng.text(8)), rng.choice(["DRAFT", "SUBMITTED", "GRADED", "RETURNED", "LATE"]))
-             for i, (a, s) in zip(self.make_ids("submissions", len(pairs)), pairs)),
+            "submissions",
+            ["id", "assignmentId", "studentId", "submittedAt", "content", "attachments", "grade", "feedback", "status"],
+            (
+                (
+                    i,
+                    a,
+                    s,
+                    rng.ts(),
+                    rng.maybe(rng.story(1)),
+                    rng.maybe([f"/uploads/submissions/{i}.png"]),
+                    rng.maybe(rng.uniform(0, 100)),
+                    rng.maybe(rng.text(8)),
+                    rng.choice(["DRAFT", "SUBMITTED", "GRADED", "RETURNED", "LATE"]),
+                )
+                for i, (a, s) in zip(self.make_ids("submissions", len(pairs)), pairs)
+            ),
         )
         rng = self.rng("lessons")
         lesson_rows = [(c, n) for c in ids for n in range(1, 4)]
         lessons = self.make_ids("lessons", len(lesson_rows))
         self.copy(
-            "lessons", ["id", "classId", "lessonNumber", "title", "objectives", "content", "resources", "duration", "createdAt", "updatedAt"],
-            ((i, c, n, rng.text(4), rng.words(["read aloud", "vocabulary 단어", "predict"]), rng.story(1), Jsonb([rng.json(1) for _ in range(2)]),
-              rng.choice([30, 45, 60]), rng.ts(), rng.ts())
-             for i, (c, n) in zip(lessons, lesson_rows)),
+            "lessons",
+            ["id", "classId", "lessonNumber", "title", "objectives", "content", "resources", "duration", "createdAt", "updatedAt"],
+            (
+                (
+                    i,
+                    c,
+                    n,
+                    rng.text(4),
+                    rng.words(["read aloud", "vocabulary 단어", "predict"]),
+                    rng.story(1),
+                    Jsonb([rng.json(1) for _i in range(2)]),
+                    rng.choice([30, 45, 60]),
+                    rng.ts(),
+                    rng.ts(),
+                )
+                for i, (c, n) in zip(lessons, lesson_rows)
+            ),
         )
         rng = self.rng("lesson_progress")
         pairs = self.pairs(rng, lessons, learners, self.n(2000))
         self.copy(
-            "lesson_progress", ["id", "lessonId", "studentId", "startedAt", "completedAt", "timeSpent", "score"],
-            ((i, l, s, rng.ts(), rng.maybe(rng.ts()), rng.randrange(4000), rng.maybe(rng.uniform(0, 100)))
-             for i, (l, s) in zip(self.make_ids("lesson_progress", len(pairs)), pairs)),
+            "lesson_progress",
+            ["id", "lessonId", "studentId", "startedAt", "completedAt", "timeSpent", "score"],
+            (
+                (i, l, s, rng.ts(), rng.maybe(rng.ts()), rng.randrange(4000), rng.maybe(rng.uniform(0, 100)))
+                for i, (l, s) in zip(self.make_ids("lesson_progress", len(pairs)), pairs)
+            ),
         )
         rng = self.rng("class_resources")
         self.copy(
-            "class_resources", ["id", "classId", "title", "description", "type", "url", "size", "createdAt"],
-            ((i, rng.choice(ids), rng.text(3), rng.maybe(rng.text(8)), rng.choice(["DOCUMENT", "VIDEO", "AUDIO", "IMAGE", "LINK", "PRESENTATION"]),
-              f"/uploads/class/{k}/file name {k}.pdf", rng.maybe(rng.randrange(10**7)), rng.ts())
-             for k, i in enumerate(self.make_ids("class_resources", self.n(300)))),
+            "class_resources",
+            ["id", "classId", "title", "description", "type", "url", "size", "createdAt"],
+            (
+                (
+                    i,
+                    rng.choice(ids),
+                    rng.text(3),
+                    rng.maybe(rng.text(8)),
+                    rng.choice(["DOCUMENT", "VIDEO", "AUDIO", "IMAGE", "LINK", "PRESENTATION"]),
+                    f"/uploads/class/{k}/file name {k}.pdf",
+                    rng.maybe(rng.randrange(10**7)),
+                    rng.ts(),
+                )
+                for k, i in enumerate(self.make_ids("class_resources", self.n(300)))
+            ),
         )
         rng = self.rng("class_announcements")
         self.copy(
-            "class_announcements", ["id", "classId", "title", "content", "priority", "createdAt"],
-            ((i, rng.choice(ids), rng.text(3), rng.text(12), rng.choice(["LOW", "NORMAL", "HIGH", "URGENT"]), rng.ts())
-             for i in self.make_ids("class_announcements", self.n(300))),
+            "class_announcements",
+            ["id", "classId", "title", "content", "priority", "createdAt"],
+            (
+                (i, rng.choice(ids), rng.text(3), rng.text(12), rng.choice(["LOW", "NORMAL", "HIGH", "URGENT"]), rng.ts())
+                for i in self.make_ids("class_announcements", self.n(300))
+            ),
         )
 
     def volunteers(self) -> None:
@@ -759,118 +1373,416 @@ class _Generator:
         profiles = self.make_ids("volunteer_profiles", len(vol_users))
         self.copy(
             "volunteer_profiles",
-            ["id", "userId", "languages", "languageLevels", "skills", "qualifications", "experience", "portfolio", "timezone",
-             "availableSlots", "maxHoursPerWeek", "remoteOnly", "preferredTypes", "verificationStatus", "backgroundCheck", "documentUrl",
-             "verifiedAt", "verifiedById", "totalHours", "rating", "reliability", "createdAt", "updatedAt"],
-            ((i, u, (langs := rng.words(LANGUAGES, 1, 3)), Jsonb({lang: rng.choice(["native", "fluent", "기초", "básico"]) for lang in langs}),
-              rng.words(["translation", "illustration", "editing"]), rng.maybe(rng.words(["BA", "TESOL", "MFA"])), rng.maybe(rng.text(10)),
-              rng.maybe(f"https://portfolio.example.org/{i}"), rng.choice(TIMEZONES),
-              Jsonb([{"day": d, "from": "18:00", "to": "21:00"} for d in rng.words(["mon", "wed", "sat"], 0, 3)]), rng.randint(1, 20),
-              rng.random() < 0.8, rng.words(ENUMS["VolunteerType"], 0, 3), rng.choice(["PENDING", "VERIFIED", "REJECTED", "EXPIRED"]),
-              rng.random() < 0.3, rng.maybe(f"/uploads/volunteer-docs/{i}.pdf"), rng.maybe(rng.ts()), rng.maybe(rng.choice(users)),
-              round(rng.uniform(0, 500), 1), rng.choice([5.0, 4.5, rng.uniform(1, 5)]), 100.0, rng.ts(), rng.ts())
-             for i, u in zip(profiles, vol_users)),
+            [
+                "id",
+                "userId",
+                "languages",
+                "languageLevels",
+                "skills",
+                "qualifications",
+                "experience",
+                "portfolio",
+                "timezone",
+                "availableSlots",
+                "maxHoursPerWeek",
+                "remoteOnly",
+                "preferredTypes",
+                "verificationStatus",
+                "backgroundCheck",
+                "documentUrl",
+                "verifiedAt",
+                "verifiedById",
+                "totalHours",
+                "rating",
+                "reliability",
+                "createdAt",
+                "updatedAt",
+            ],
+            (
+                (
+                    i,
+                    u,
+                    (langs := rng.words(LANGUAGES, 1, 3)),
+                    Jsonb({lang: rng.choice(["native", "fluent", "기초", "básico"]) for lang in langs}),
+                    rng.words(["translation", "illustration", "editing"]),
+                    rng.maybe(rng.words(["BA", "TESOL", "MFA"])),
+                    rng.maybe(rng.text(10)),
+                    rng.maybe(f"https://portfolio.example.org/{i}"),
+                    rng.choice(TIMEZONES),
+                    Jsonb([{"day": d, "from": "18:00", "to": "21:00"} for d in rng.words(["mon", "wed", "sat"], 0, 3)]),
+                    rng.randint(1, 20),
+                    rng.random() < 0.8,
+                    rng.words(ENUMS["VolunteerType"], 0, 3),
+                    rng.choice(["PENDING", "VERIFIED", "REJECTED", "EXPIRED"]),
+                    rng.random() < 0.3,
+                    rng.maybe(f"/uploads/volunteer-docs/{i}.pdf"),
+                    rng.maybe(rng.ts()),
+                    rng.maybe(rng.choice(users)),
+                    round(rng.uniform(0, 500), 1),
+                    rng.choice([5.0, 4.5, rng.uniform(1, 5)]),
+                    100.0,
+                    rng.ts(),
+                    rng.ts(),
+                )
+                for i, u in zip(profiles, vol_users)
+            ),
         )
         rng = self.rng("volunteer_projects")
         projects = self.make_ids("volunteer_projects", self.n(60))
         self.copy(
             "volunteer_projects",
-            ["id", "title", "description", "type", "skills", "location", "timeCommitment", "startDate", "endDate", "maxVolunteers",
-             "currentVolunteers", "status", "impact", "coordinatorId", "createdAt", "updatedAt"],
-            ((i, rng.text(4), rng.text(20), rng.choice(ENUMS["VolunteerType"]), rng.words(["swahili", "한국어", "drawing"]),
-              rng.choice(["Remote", "Nairobi", "서울"]), "2h/week", rng.ts(), rng.maybe(rng.ts()), rng.randint(5, 50), rng.randint(0, 5),
-              rng.choice(["DRAFT", "OPEN", "IN_PROGRESS", "COMPLETED", "CANCELLED"]),
-              rng.text(8), rng.choice(self.by_role["ADMIN"] + self.by_role["TEACHER"]), rng.ts(), rng.ts())
-             for i in projects),
+            [
+                "id",
+                "title",
+                "description",
+                "type",
+                "skills",
+                "location",
+                "timeCommitment",
+                "startDate",
+                "endDate",
+                "maxVolunteers",
+                "currentVolunteers",
+                "status",
+                "impact",
+                "coordinatorId",
+                "createdAt",
+                "updatedAt",
+            ],
+            (
+                (
+                    i,
+                    rng.text(4),
+                    rng.text(20),
+                    rng.choice(ENUMS["VolunteerType"]),
+                    rng.words(["swahili", "한국어", "drawing"]),
+                    rng.choice(["Remote", "Nairobi", "서울"]),
+                    "2h/week",
+                    rng.ts(),
+                    rng.maybe(rng.ts()),
+                    rng.randint(5, 50),
+                    rng.randint(0, 5),
+                    rng.choice(["DRAFT", "OPEN", "IN_PROGRESS", "COMPLETED", "CANCELLED"]),
+                    rng.text(8),
+                    rng.choice(self.by_role["ADMIN"] + self.by_role["TEACHER"]),
+                    rng.ts(),
+                    rng.ts(),
+                )
+                for i in projects
+            ),
         )
         rng = self.rng("volunteer_applications")
         profile_user = dict(zip(profiles, vol_users))
         pairs = self.pairs(rng, projects, profiles, self.n(500))
         self.copy(
             "volunteer_applications",
-            ["id", "projectId", "volunteerId", "volunteerUserId", "motivation", "experience", "availability", "coverLetter", "status",
-             "reviewedBy", "reviewedAt", "notes", "rejectionReason", "matchScore", "isRecommended", "selectionReason", "createdAt", "updatedAt"],
-            ((i, p, v, profile_user[v], rng.text(12), rng.text(8), "weekends", rng.maybe(rng.story(1)),
-              rng.choice(["PENDING", "APPROVED", "REJECTED", "WITHDRAWN"]), rng.maybe(rng.choice(users)), rng.maybe(rng.ts()), rng.maybe(rng.text(4)),
-              rng.maybe(rng.text(4), 0.8), rng.maybe(rng.uniform(0, 1)), rng.random() < 0.2, rng.maybe(rng.text(4), 0.8), rng.ts(), rng.ts())
-             for i, (p, v) in zip(self.make_ids("volunteer_applications", len(pairs)), pairs)),
+            [
+                "id",
+                "projectId",
+                "volunteerId",
+                "volunteerUserId",
+                "motivation",
+                "experience",
+                "availability",
+                "coverLetter",
+                "status",
+                "reviewedBy",
+                "reviewedAt",
+                "notes",
+                "rejectionReason",
+                "matchScore",
+                "isRecommended",
+                "selectionReason",
+                "createdAt",
+                "updatedAt",
+            ],
+            (
+                (
+                    i,
+                    p,
+                    v,
+                    profile_user[v],
+                    rng.text(12),
+                    rng.text(8),
+                    "weekends",
+                    rng.maybe(rng.story(1)),
+                    rng.choice(["PENDING", "APPROVED", "REJECTED", "WITHDRAWN"]),
+                    rng.maybe(rng.choice(users)),
+                    rng.maybe(rng.ts()),
+                    rng.maybe(rng.text(4)),
+                    rng.maybe(rng.text(4), 0.8),
+                    rng.maybe(rng.uniform(0, 1)),
+                    rng.random() < 0.2,
+                    rng.maybe(rng.text(4), 0.8),
+                    rng.ts(),
+                    rng.ts(),
+                )
+                for i, (p, v) in zip(self.make_ids("volunteer_applications", len(pairs)), pairs)
+            ),
         )
         rng = self.rng("volunteer_hours")
         self.copy(
             "volunteer_hours",
             ["id", "volunteerId", "projectId", "date", "hours", "activity", "impact", "verified", "verifiedBy", "verifiedAt", "createdAt"],
-            ((i, rng.choice(vol_users), rng.choice(projects), rng.ts(), rng.choice([0.5, 1.25, 2.0, 1 / 3]), rng.text(4), rng.maybe(rng.text(6)),
-              rng.random() < 0.5, rng.maybe(rng.choice(users)), rng.maybe(rng.ts()), rng.ts())
-             for i in self.make_ids("volunteer_hours", self.n(1500))),
+            (
+                (
+                    i,
+                    rng.choice(vol_users),
+                    rng.choice(projects),
+                    rng.ts(),
+                    rng.choice([0.5, 1.25, 2.0, 1 / 3]),
+                    rng.text(4),
+                    rng.maybe(rng.text(6)),
+                    rng.random() < 0.5,
+                    rng.maybe(rng.choice(users)),
+                    rng.maybe(rng.ts()),
+                    rng.ts(),
+                )
+                for i in self.make_ids("volunteer_hours", self.n(1500))
+            ),
         )
         rng = self.rng("volunteer_certificates")
         self.copy(
             "volunteer_certificates",
             ["id", "volunteerId", "type", "title", "description", "hoursContributed", "projectCount", "issuedDate", "certificateUrl"],
-            ((i, rng.choice(vol_users), rng.choice(["PARTICIPATION", "ACHIEVEMENT", "MILESTONE", "EXCELLENCE", "LEADERSHIP"]), rng.text(4),
-              rng.text(10), rng.uniform(1, 300), rng.randint(1, 9), rng.ts(), rng.maybe(f"/uploads/certificates/{i}.pdf"))
-             for i in self.make_ids("volunteer_certificates", self.n(200))),
+            (
+                (
+                    i,
+                    rng.choice(vol_users),
+                    rng.choice(["PARTICIPATION", "ACHIEVEMENT", "MILESTONE", "EXCELLENCE", "LEADERSHIP"]),
+                    rng.text(4),
+                    rng.text(10),
+                    rng.uniform(1, 300),
+                    rng.randint(1, 9),
+                    rng.ts(),
+                    rng.maybe(f"/uploads/certificates/{i}.pdf"),
+                )
+                for i in self.make_ids("volunteer_certificates", self.n(200))
+            ),
         )
         rng = self.rng("volunteer_submissions")
         submissions = self.make_ids("volunteer_submissions", self.n(1500))
         self.copy(
             "volunteer_submissions",
-            ["id", "volunteerId", "projectId", "type", "textContent", "pdfRef", "originalName", "fileSize", "editorialNotes", "attachments",
-             "title", "authorAlias", "language", "ageRange", "category", "tags", "summary", "visibility", "targetAudience",
-             "copyrightConfirmed", "portraitRightsConfirmed", "originalWork", "licenseType", "status", "priority", "reviewerId",
-             "assigneeId", "dueDate", "reviewNotes", "rejectionReason", "publishDate", "compensation", "createdAt", "updatedAt"],
-            ((i, rng.choice(writers), rng.maybe(rng.choice(projects), 0.6),
-              (t := rng.choice(["TEXT_STORY", "PDF_UPLOAD", "TEXT_ASSISTANCE", "TRANSLATION", "ILLUSTRATION"])),
-              rng.story(rng.randint(1, 4)) if t != "PDF_UPLOAD" else None, f"uploads/submissions/{k}.pdf" if t == "PDF_UPLOAD" else None,
-              f"내 이야기 {k} (final) v2.pdf" if t == "PDF_UPLOAD" else None, rng.randrange(10**7) if t == "PDF_UPLOAD" else None,
-              rng.maybe(rng.text(8)), rng.maybe([f"/uploads/att/{k}.png"]), rng.text(4)[:100], rng.choice(["Little Star ⭐", "작은별", "Anon"]),
-              rng.choice(LANGUAGES), rng.maybe("7-9"), rng.words(["fiction", "동화"]), rng.words(["🦁", "family", "school"]), rng.text(16),
-              rng.choice(["PUBLIC", "RESTRICTED", "CLASSROOM", "PRIVATE"]), rng.maybe("children"), rng.random() < 0.9, rng.random() < 0.9,
-              rng.random() < 0.95, rng.maybe("CC-BY-4.0"), rng.choice(ENUMS["VolunteerSubmissionStatus"]), rng.choice(["LOW", "MEDIUM", "HIGH", "URGENT"]),
-              rng.maybe(rng.choice(users)), rng.maybe(rng.choice(users)), rng.maybe(rng.ts()), rng.maybe(rng.text(6)), rng.maybe(rng.text(4), 0.9),
-              rng.maybe(rng.ts()), rng.maybe(rng.money(0, 200)), rng.ts(), rng.ts())
-             for k, i in enumerate(submissions)),
+            [
+                "id",
+                "volunteerId",
+                "projectId",
+                "type",
+                "textContent",
+                "pdfRef",
+                "originalName",
+                "fileSize",
+                "editorialNotes",
+                "attachments",
+                "title",
+                "authorAlias",
+                "language",
+                "ageRange",
+                "category",
+                "tags",
+                "summary",
+                "visibility",
+                "targetAudience",
+                "copyrightConfirmed",
+                "portraitRightsConfirmed",
+                "originalWork",
+                "licenseType",
+                "status",
+                "priority",
+                "reviewerId",
+                "assigneeId",
+                "dueDate",
+                "reviewNotes",
+                "rejectionReason",
+                "publishDate",
+                "compensation",
+                "createdAt",
+                "updatedAt",
+            ],
+            (
+                (
+                    i,
+                    rng.choice(writers),
+                    rng.maybe(rng.choice(projects), 0.6),
+                    (t := rng.choice(["TEXT_STORY", "PDF_UPLOAD", "TEXT_ASSISTANCE", "TRANSLATION", "ILLUSTRATION"])),
+                    rng.story(rng.randint(1, 4)) if t != "PDF_UPLOAD" else None,
+                    f"uploads/submissions/{k}.pdf" if t == "PDF_UPLOAD" else None,
+                    f"내 이야기 {k} (final) v2.pdf" if t == "PDF_UPLOAD" else None,
+                    rng.randrange(10**7) if t == "PDF_UPLOAD" else None,
+                    rng.maybe(rng.text(8)),
+                    rng.maybe([f"/uploads/att/{k}.png"]),
+                    rng.text(4)[:100],
+                    rng.choice(["Little Star ⭐", "작은별", "Anon"]),
+                    rng.choice(LANGUAGES),
+                    rng.maybe("7-9"),
+                    rng.words(["fiction", "동화"]),
+                    rng.words(["🦁", "family", "school"]),
+                    rng.text(16),
+                    rng.choice(["PUBLIC", "RESTRICTED", "CLASSROOM", "PRIVATE"]),
+                    rng.maybe("children"),
+                    rng.random() < 0.9,
+                    rng.random() < 0.9,
+                    rng.random() < 0.95,
+                    rng.maybe("CC-BY-4.0"),
+                    rng.choice(ENUMS["VolunteerSubmissionStatus"]),
+                    rng.choice(["LOW", "MEDIUM", "HIGH", "URGENT"]),
+                    rng.maybe(rng.choice(users)),
+                    rng.maybe(rng.choice(users)),
+                    rng.maybe(rng.ts()),
+                    rng.maybe(rng.text(6)),
+                    rng.maybe(rng.text(4), 0.9),
+                    rng.maybe(rng.ts()),
+                    rng.maybe(rng.money(0, 200)),
+                    rng.ts(),
+                    rng.ts(),
+                )
+                for k, i in enumerate(submissions)
+            ),
         )
         rng = self.rng("workflow_history")
         statuses = ENUMS["VolunteerSubmissionStatus"]
         self.copy(
-            "workflow_history", ["id", "submissionId", "fromStatus", "toStatus", "comment", "performedById", "metadata", "createdAt"],
-            ((i, rng.choice(submissions), rng.maybe(rng.choice(statuses), 0.2), rng.choice(statuses), rng.maybe(rng.text(6)), rng.choice(users),
-              rng.maybe(Jsonb({"ip": "203.0.113.7", "changes": rng.json(2)})), rng.ts())
-             for i in self.make_ids("workflow_history", self.n(3000))),
+            "workflow_history",
+            ["id", "submissionId", "fromStatus", "toStatus", "comment", "performedById", "metadata", "createdAt"],
+            (
+                (
+                    i,
+                    rng.choice(submissions),
+                    rng.maybe(rng.choice(statuses), 0.2),
+                    rng.choice(statuses),
+                    rng.maybe(rng.text(6)),
+                    rng.choice(users),
+                    rng.maybe(Jsonb({"ip": "203.0.113.7", "changes": rng.json(2)})),
+                    rng.ts(),
+                )
+                for i in self.make_ids("workflow_history", self.n(3000))
+            ),
         )
         rng = self.rng("publications")
         books = self.ids["books"]
         self.copy(
             "publications",
-            ["id", "bookId", "submissionId", "visibility", "isPremium", "unlockPolicy", "price", "currency", "version", "changelog",
-             "status", "publishedAt", "publishedBy", "featured", "category", "tags", "sortOrder", "createdAt", "updatedAt"],
-            ((i, rng.maybe(rng.choice(books), 0.1), rng.maybe(rng.choice(submissions), 0.5), rng.choice(["PUBLIC", "RESTRICTED", "CLASSROOM", "PRIVATE"]),
-              rng.random() < 0.2, rng.choice(["FREE", "PURCHASE", "SUBSCRIPTION", "CLASSROOM_LICENSE", "INSTITUTIONAL"]), rng.maybe(rng.money(0, 20)),
-              "USD", rng.randint(1, 4), rng.maybe(rng.text(6)), rng.choice(["DRAFT", "SCHEDULED", "PUBLISHED", "ARCHIVED", "WITHDRAWN"]),
-              rng.maybe(rng.ts()), rng.choice(self.by_role["ADMIN"]), rng.random() < 0.1, rng.words(["fiction", "동화"]), rng.words(["new", "🌟"]),
-              rng.randrange(100), rng.ts(), rng.ts())
-             for i in self.make_ids("publications", self.n(500))),
+            [
+                "id",
+                "bookId",
+                "submissionId",
+                "visibility",
+                "isPremium",
+                "unlockPolicy",
+                "price",
+                "currency",
+                "version",
+                "changelog",
+                "status",
+                "publishedAt",
+                "publishedBy",
+                "featured",
+                "category",
+                "tags",
+                "sortOrder",
+                "createdAt",
+                "updatedAt",
+            ],
+            (
+                (
+                    i,
+                    rng.maybe(rng.choice(books), 0.1),
+                    rng.maybe(rng.choice(submissions), 0.5),
+                    rng.choice(["PUBLIC", "RESTRICTED", "CLASSROOM", "PRIVATE"]),
+                    rng.random() < 0.2,
+                    rng.choice(["FREE", "PURCHASE", "SUBSCRIPTION", "CLASSROOM_LICENSE", "INSTITUTIONAL"]),
+                    rng.maybe(rng.money(0, 20)),
+                    "USD",
+                    rng.randint(1, 4),
+                    rng.maybe(rng.text(6)),
+                    rng.choice(["DRAFT", "SCHEDULED", "PUBLISHED", "ARCHIVED", "WITHDRAWN"]),
+                    rng.maybe(rng.ts()),
+                    rng.choice(self.by_role["ADMIN"]),
+                    rng.random() < 0.1,
+                    rng.words(["fiction", "동화"]),
+                    rng.words(["new", "🌟"]),
+                    rng.randrange(100),
+                    rng.ts(),
+                    rng.ts(),
+                )
+                for i in self.make_ids("publications", self.n(500))
+            ),
         )
         rng = self.rng("translations")
         pairs = self.pairs(rng, books, LANGUAGES, self.n(800))
         self.copy(
             "translations",
-            ["id", "bookId", "translatorId", "fromLanguage", "toLanguage", "title", "content", "status", "qualityScore", "reviewerId",
-             "reviewNotes", "createdAt", "updatedAt"],
-            ((i, b, rng.choice(vol_users), "en", lang, rng.text(4), rng.story(2), rng.choice(["IN_PROGRESS", "REVIEW", "APPROVED", "PUBLISHED", "REJECTED"]),
-              rng.maybe(rng.uniform(0, 1)), rng.maybe(rng.choice(users)), rng.maybe(rng.text(6)), rng.ts(), rng.ts())
-             for i, (b, lang) in zip(self.make_ids("translations", len(pairs)), pairs)),
+            [
+                "id",
+                "bookId",
+                "translatorId",
+                "fromLanguage",
+                "toLanguage",
+                "title",
+                "content",
+                "status",
+                "qualityScore",
+                "reviewerId",
+                "reviewNotes",
+                "createdAt",
+                "updatedAt",
+            ],
+            (
+                (
+                    i,
+                    b,
+                    rng.choice(vol_users),
+                    "en",
+                    lang,
+                    rng.text(4),
+                    rng.story(2),
+                    rng.choice(["IN_PROGRESS", "REVIEW", "APPROVED", "PUBLISHED", "REJECTED"]),
+                    rng.maybe(rng.uniform(0, 1)),
+                    rng.maybe(rng.choice(users)),
+                    rng.maybe(rng.text(6)),
+                    rng.ts(),
+                    rng.ts(),
+                )
+                for i, (b, lang) in zip(self.make_ids("translations", len(pairs)), pairs)
+            ),
         )
         rng = self.rng("illustrations")
         self.copy(
             "illustrations",
-            ["id", "storyId", "artistId", "title", "description", "fileUrl", "thumbnailUrl", "position", "status", "compensation", "license",
-             "createdAt", "updatedAt"],
-            ((i, rng.choice(books), rng.choice(vol_users), rng.text(3), rng.maybe(rng.text(8)), f"/images/illustrations/{k}.png",
-              rng.maybe(f"/images/illustrations/{k}.thumb.png"), rng.maybe(rng.randint(1, 30)),
-              rng.choice(["DRAFT", "SUBMITTED", "APPROVED", "PUBLISHED", "REJECTED"]), rng.maybe(rng.money(0, 300)), "CC-BY-NC-4.0", rng.ts(), rng.ts())
-             for k, i in enumerate(self.make_ids("illustrations", self.n(300)))),
+            [
+                "id",
+                "storyId",
+                "artistId",
+                "title",
+                "description",
+                "fileUrl",
+                "thumbnailUrl",
+                "position",
+                "status",
+                "compensation",
+                "license",
+                "createdAt",
+                "updatedAt",
+            ],
+            (
+                (
+                    i,
+                    rng.choice(books),
+                    rng.choice(vol_users),
+                    rng.text(3),
+                    rng.maybe(rng.text(8)),
+                    f"/images/illustrations/{k}.png",
+                    rng.maybe(f"/images/illustrations/{k}.thumb.png"),
+                    rng.maybe(rng.randint(1, 30)),
+                    rng.choice(["DRAFT", "SUBMITTED", "APPROVED", "PUBLISHED", "REJECTED"]),
+                    rng.maybe(rng.money(0, 300)),
+                    "CC-BY-NC-4.0",
+                    rng.ts(),
+                    rng.ts(),
+                )
+                for k, i in enumerate(self.make_ids("illustrations", self.n(300)))
+            ),
         )
 
     def donations(self) -> None:
@@ -879,39 +1791,142 @@ class _Generator:
         campaigns = self.make_ids("donation_campaigns", self.n(20))
         self.copy(
             "donation_campaigns",
-            ["id", "title", "description", "goal", "raised", "currency", "startDate", "endDate", "category", "beneficiary", "impactStatement",
-             "images", "videoUrl", "status", "featured", "createdAt", "updatedAt"],
-            ((i, rng.text(4), rng.story(2), rng.money(1000, 90000), rng.money(0, 9000), "USD", rng.ts(), rng.ts(), "books", rng.text(3), rng.text(8),
-              [f"/images/campaigns/{i}-{n}.jpg" for n in range(rng.randint(0, 3))], rng.maybe("https://video.example.org/v"),
-              rng.choice(["DRAFT", "ACTIVE", "COMPLETED", "CANCELLED", "PAUSED"]), rng.random() < 0.2, rng.ts(), rng.ts())
-             for i in campaigns),
+            [
+                "id",
+                "title",
+                "description",
+                "goal",
+                "raised",
+                "currency",
+                "startDate",
+                "endDate",
+                "category",
+                "beneficiary",
+                "impactStatement",
+                "images",
+                "videoUrl",
+                "status",
+                "featured",
+                "createdAt",
+                "updatedAt",
+            ],
+            (
+                (
+                    i,
+                    rng.text(4),
+                    rng.story(2),
+                    rng.money(1000, 90000),
+                    rng.money(0, 9000),
+                    "USD",
+                    rng.ts(),
+                    rng.ts(),
+                    "books",
+                    rng.text(3),
+                    rng.text(8),
+                    [f"/images/campaigns/{i}-{n}.jpg" for n in range(rng.randint(0, 3))],
+                    rng.maybe("https://video.example.org/v"),
+                    rng.choice(["DRAFT", "ACTIVE", "COMPLETED", "CANCELLED", "PAUSED"]),
+                    rng.random() < 0.2,
+                    rng.ts(),
+                    rng.ts(),
+                )
+                for i in campaigns
+            ),
         )
         rng = self.rng("campaign_updates")
         self.copy(
-            "campaign_updates", ["id", "campaignId", "title", "content", "images", "createdAt"],
-            ((i, rng.choice(campaigns), rng.text(3), rng.story(1), rng.maybe([f"/images/updates/{i}.jpg"]), rng.ts())
-             for i in self.make_ids("campaign_updates", self.n(60))),
+            "campaign_updates",
+            ["id", "campaignId", "title", "content", "images", "createdAt"],
+            (
+                (i, rng.choice(campaigns), rng.text(3), rng.story(1), rng.maybe([f"/images/updates/{i}.jpg"]), rng.ts())
+                for i in self.make_ids("campaign_updates", self.n(60))
+            ),
         )
         rng = self.rng("donations")
         self.copy(
             "donations",
-            ["id", "donorId", "campaignId", "amount", "currency", "type", "paymentMethod", "stripePaymentId", "anonymous", "donorName",
-             "donorEmail", "message", "taxDeductible", "receiptUrl", "status", "createdAt"],
-            ((i, rng.maybe(rng.choice(users)), rng.maybe(rng.choice(campaigns)), rng.choice([Decimal("0.01"), Decimal("99999999.99"), rng.money(1, 500)]),
-              rng.choice(["USD", "KRW", "EUR"]), rng.choice(["ONE_TIME", "RECURRING", "PLEDGE"]), rng.maybe("card"), rng.maybe(f"pi_d{k:010d}"),
-              rng.random() < 0.2, rng.maybe(rng.name()), f"donor{k}@example.org", rng.maybe(rng.text(8), 0.5), rng.random() < 0.9,
-              rng.maybe(f"https://receipts.example.org/{k}"), rng.choice(["PENDING", "COMPLETED", "FAILED", "REFUNDED", "CANCELLED"]), rng.ts())
-             for k, i in enumerate(self.make_ids("donations", self.n(2000)))),
+            [
+                "id",
+                "donorId",
+                "campaignId",
+                "amount",
+                "currency",
+                "type",
+                "paymentMethod",
+                "stripePaymentId",
+                "anonymous",
+                "donorName",
+                "donorEmail",
+                "message",
+                "taxDeductible",
+                "receiptUrl",
+                "status",
+                "createdAt",
+            ],
+            (
+                (
+                    i,
+                    rng.maybe(rng.choice(users)),
+                    rng.maybe(rng.choice(campaigns)),
+                    rng.choice([Decimal("0.01"), Decimal("99999999.99"), rng.money(1, 500)]),
+                    rng.choice(["USD", "KRW", "EUR"]),
+                    rng.choice(["ONE_TIME", "RECURRING", "PLEDGE"]),
+                    rng.maybe("card"),
+                    rng.maybe(f"pi_d{k:010d}"),
+                    rng.random() < 0.2,
+                    rng.maybe(rng.name()),
+                    f"donor{k}@example.org",
+                    rng.maybe(rng.text(8), 0.5),
+                    rng.random() < 0.9,
+                    rng.maybe(f"https://receipts.example.org/{k}"),
+                    rng.choice(["PENDING", "COMPLETED", "FAILED", "REFUNDED", "CANCELLED"]),
+                    rng.ts(),
+                )
+                for k, i in enumerate(self.make_ids("donations", self.n(2000)))
+            ),
         )
         rng = self.rng("recurring_donations")
         self.copy(
             "recurring_donations",
-            ["id", "donorId", "amount", "currency", "frequency", "dayOfMonth", "stripeSubscriptionId", "status", "startDate", "pausedAt",
-             "cancelledAt", "totalContributed", "lastPaymentDate", "nextPaymentDate", "createdAt", "updatedAt"],
-            ((i, rng.choice(users), rng.money(5, 100), "USD", rng.choice(["WEEKLY", "MONTHLY", "QUARTERLY", "ANNUALLY"]), rng.maybe(rng.randint(1, 28)),
-              rng.maybe(f"sub_r{k:08d}"), rng.choice(["ACTIVE", "PAUSED", "CANCELLED", "FAILED"]), rng.ts(), rng.maybe(rng.ts(), 0.8),
-              rng.maybe(rng.ts(), 0.8), rng.money(0, 3000), rng.maybe(rng.ts()), rng.maybe(rng.ts()), rng.ts(), rng.ts())
-             for k, i in enumerate(self.make_ids("recurring_donations", self.n(300)))),
+            [
+                "id",
+                "donorId",
+                "amount",
+                "currency",
+                "frequency",
+                "dayOfMonth",
+                "stripeSubscriptionId",
+                "status",
+                "startDate",
+                "pausedAt",
+                "cancelledAt",
+                "totalContributed",
+                "lastPaymentDate",
+                "nextPaymentDate",
+                "createdAt",
+                "updatedAt",
+            ],
+            (
+                (
+                    i,
+                    rng.choice(users),
+                    rng.money(5, 100),
+                    "USD",
+                    rng.choice(["WEEKLY", "MONTHLY", "QUARTERLY", "ANNUALLY"]),
+                    rng.maybe(rng.randint(1, 28)),
+                    rng.maybe(f"sub_r{k:08d}"),
+                    rng.choice(["ACTIVE", "PAUSED", "CANCELLED", "FAILED"]),
+                    rng.ts(),
+                    rng.maybe(rng.ts(), 0.8),
+                    rng.maybe(rng.ts(), 0.8),
+                    rng.money(0, 3000),
+                    rng.maybe(rng.ts()),
+                    rng.maybe(rng.ts()),
+                    rng.ts(),
+                    rng.ts(),
+                )
+                for k, i in enumerate(self.make_ids("recurring_donations", self.n(300)))
+            ),
         )
 
     def community(self) -> None:
@@ -920,56 +1935,159 @@ class _Generator:
         targets = self.shared_product_books
         pairs = self.pairs(rng, users, targets, self.n(1000))
         self.copy(
-            "reviews", ["id", "userId", "contentType", "contentId", "rating", "title", "comment", "helpful", "verified", "createdAt"],
-            ((i, u, "BOOK", c, rng.randint(1, 5), rng.maybe(rng.text(3)), rng.maybe(rng.text(12)), rng.randrange(40), rng.random() < 0.4, rng.ts())
-             for i, (u, c) in zip(self.make_ids("reviews", len(pairs)), pairs)),
+            "reviews",
+            ["id", "userId", "contentType", "contentId", "rating", "title", "comment", "helpful", "verified", "createdAt"],
+            (
+                (i, u, "BOOK", c, rng.randint(1, 5), rng.maybe(rng.text(3)), rng.maybe(rng.text(12)), rng.randrange(40), rng.random() < 0.4, rng.ts())
+                for i, (u, c) in zip(self.make_ids("reviews", len(pairs)), pairs)
+            ),
         )
         rng = self.rng("notifications")
         self.copy(
-            "notifications", ["id", "userId", "type", "title", "message", "data", "read", "readAt", "createdAt"],
-            ((i, rng.choice(users), rng.choice(["SYSTEM", "ORDER", "ASSIGNMENT", "CLASS", "DONATION", "VOLUNTEER", "ACHIEVEMENT"]), rng.text(3),
-              rng.text(10), rng.maybe(Jsonb({"link": f"/books/{rng.randrange(2000)}", "payload": rng.json(2)}), 0.2), (r := rng.random() < 0.6),
-              rng.ts() if r else None, rng.ts())
-             for i in self.make_ids("notifications", self.n(8000))),
+            "notifications",
+            ["id", "userId", "type", "title", "message", "data", "read", "readAt", "createdAt"],
+            (
+                (
+                    i,
+                    rng.choice(users),
+                    rng.choice(["SYSTEM", "ORDER", "ASSIGNMENT", "CLASS", "DONATION", "VOLUNTEER", "ACHIEVEMENT"]),
+                    rng.text(3),
+                    rng.text(10),
+                    rng.maybe(Jsonb({"link": f"/books/{rng.randrange(2000)}", "payload": rng.json(2)}), 0.2),
+                    (r := rng.random() < 0.6),
+                    rng.ts() if r else None,
+                    rng.ts(),
+                )
+                for i in self.make_ids("notifications", self.n(8000))
+            ),
         )
         rng = self.rng("activity_logs")
         self.copy(
-            "activity_logs", ["id", "userId", "action", "entity", "entityId", "metadata", "ipAddress", "userAgent", "createdAt"],
-            ((i, rng.choice(users), rng.choice(["VIEW", "CREATE", "UPDATE", "DELETE", "LOGIN"]), rng.choice(["book", "class", "order"]),
-              rng.choice(self.ids["books"]), rng.maybe(Jsonb({"path": "/ko/책/읽기?page=2&q=\"x\"", "ms": rng.randrange(2000), "more": rng.json(1)}), 0.3),
-              rng.maybe(f"203.0.113.{rng.randrange(255)}"), rng.maybe("Mozilla/5.0 (Linux; Android 13) \"Quoted\" UA"), rng.ts())
-             for i in self.make_ids("activity_logs", self.n(10000))),
+            "activity_logs",
+            ["id", "userId", "action", "entity", "entityId", "metadata", "ipAddress", "userAgent", "createdAt"],
+            (
+                (
+                    i,
+                    rng.choice(users),
+                    rng.choice(["VIEW", "CREATE", "UPDATE", "DELETE", "LOGIN"]),
+                    rng.choice(["book", "class", "order"]),
+                    rng.choice(self.ids["books"]),
+                    rng.maybe(Jsonb({"path": '/ko/책/읽기?page=2&q="x"', "ms": rng.randrange(2000), "more": rng.json(1)}), 0.3),
+                    rng.maybe(f"203.0.113.{rng.randrange(255)}"),
+                    rng.maybe('Mozilla/5.0 (Linux; Android 13) "Quoted" UA'),
+                    rng.ts(),
+                )
+                for i in self.make_ids("activity_logs", self.n(10000))
+            ),
         )
         rng = self.rng("media_files")
         self.copy(
             "media_files",
-            ["id", "filename", "originalName", "mimeType", "size", "url", "thumbnailUrl", "altText", "description", "width", "height", "format",
-             "folder", "tags", "uploadedById", "createdAt", "updatedAt"],
-            ((i, f"{k:06d}.png", rng.choice(["my drawing.png", "그림 1.png", "dibujo (1).PNG", "تصويري.png", "tab\tname.png"]), "image/png",
-              rng.randrange(10**6), f"/uploads/media/{k:06d}.png", rng.maybe(f"/uploads/media/thumb/{k:06d}.png"), rng.maybe(rng.text(3)),
-              rng.maybe(rng.text(6)), rng.maybe(rng.randint(64, 4000)), rng.maybe(rng.randint(64, 4000)), rng.maybe("png"), rng.choice(["/", "/books", "/avatars"]),
-              rng.maybe(rng.words(["cover", "page"])), rng.choice(users), rng.ts(), rng.ts())
-             for k, i in enumerate(self.make_ids("media_files", self.n(1000)))),
+            [
+                "id",
+                "filename",
+                "originalName",
+                "mimeType",
+                "size",
+                "url",
+                "thumbnailUrl",
+                "altText",
+                "description",
+                "width",
+                "height",
+                "format",
+                "folder",
+                "tags",
+                "uploadedById",
+                "createdAt",
+                "updatedAt",
+            ],
+            (
+                (
+                    i,
+                    f"{k:06d}.png",
+                    rng.choice(["my drawing.png", "그림 1.png", "dibujo (1).PNG", "تصويري.png", "tab\tname.png"]),
+                    "image/png",
+                    rng.randrange(10**6),
+                    f"/uploads/media/{k:06d}.png",
+                    rng.maybe(f"/uploads/media/thumb/{k:06d}.png"),
+                    rng.maybe(rng.text(3)),
+                    rng.maybe(rng.text(6)),
+                    rng.maybe(rng.randint(64, 4000)),
+                    rng.maybe(rng.randint(64, 4000)),
+                    rng.maybe("png"),
+                    rng.choice(["/", "/books", "/avatars"]),
+                    rng.maybe(rng.words(["cover", "page"])),
+                    rng.choice(users),
+                    rng.ts(),
+                    rng.ts(),
+                )
+                for k, i in enumerate(self.make_ids("media_files", self.n(1000)))
+            ),
         )
         rng = self.rng("bulk_imports")
         self.copy(
             "bulk_imports",
-            ["id", "filename", "originalName", "fileUrl", "type", "status", "totalRows", "processedRows", "successfulRows", "errorRows",
-             "errors", "summary", "uploadedById", "createdAt", "updatedAt"],
-            ((i, f"import-{k}.csv", f"stories batch {k} (한국어).csv", f"/uploads/imports/{k}.csv", rng.choice(["STORIES", "TRANSLATIONS", "USERS", "MEDIA"]),
-              rng.choice(["PENDING", "PROCESSING", "COMPLETED", "FAILED", "CANCELLED"]), 100, 100, 97, 3,
-              rng.maybe(Jsonb([{"row": r, "error": rng.choice(TRICKY_TEXT)} for r in range(3)])), rng.maybe(Jsonb(rng.json(2))),
-              rng.choice(self.by_role["ADMIN"]), rng.ts(), rng.ts())
-             for k, i in enumerate(self.make_ids("bulk_imports", self.n(50)))),
+            [
+                "id",
+                "filename",
+                "originalName",
+                "fileUrl",
+                "type",
+                "status",
+                "totalRows",
+                "processedRows",
+                "successfulRows",
+                "errorRows",
+                "errors",
+                "summary",
+                "uploadedById",
+                "createdAt",
+                "updatedAt",
+            ],
+            (
+                (
+                    i,
+                    f"import-{k}.csv",
+                    f"stories batch {k} (한국어).csv",
+                    f"/uploads/imports/{k}.csv",
+                    rng.choice(["STORIES", "TRANSLATIONS", "USERS", "MEDIA"]),
+                    rng.choice(["PENDING", "PROCESSING", "COMPLETED", "FAILED", "CANCELLED"]),
+                    100,
+                    100,
+                    97,
+                    3,
+                    rng.maybe(Jsonb([{"row": r, "error": rng.choice(TRICKY_TEXT)} for r in range(3)])),
+                    rng.maybe(Jsonb(rng.json(2))),
+                    rng.choice(self.by_role["ADMIN"]),
+                    rng.ts(),
+                    rng.ts(),
+                )
+                for k, i in enumerate(self.make_ids("bulk_imports", self.n(50)))
+            ),
         )
         rng = self.rng("welcome_messages")
-        rows = [(t, lang) for t in ["BRIEF", "FRIENDLY", "FORMAL", "APPROVAL_PENDING", "APPROVAL_APPROVED", "APPROVAL_REJECTED", "RESUBMISSION_REQUIRED"]
-                for lang in ["ko", "en", "es"]]
+        rows = [
+            (t, lang)
+            for t in ["BRIEF", "FRIENDLY", "FORMAL", "APPROVAL_PENDING", "APPROVAL_APPROVED", "APPROVAL_REJECTED", "RESUBMISSION_REQUIRED"]
+            for lang in ["ko", "en", "es"]
+        ]
         self.copy(
-            "welcome_messages", ["id", "messageType", "language", "content", "isActive", "priority", "createdAt", "updatedAt"],
-            ((i, t, lang, {"ko": "1001 Stories에 오신 것을 환영합니다! 🎉", "en": "Welcome to 1001 Stories!\nLet's read.", "es": "¡Bienvenido a 1001 Stories!"}[lang],
-              True, rng.randint(1, 3), rng.ts(), rng.ts())
-             for i, (t, lang) in zip(self.make_ids("welcome_messages", len(rows)), rows)),
+            "welcome_messages",
+            ["id", "messageType", "language", "content", "isActive", "priority", "createdAt", "updatedAt"],
+            (
+                (
+                    i,
+                    t,
+                    lang,
+                    {"ko": "1001 Stories에 오신 것을 환영합니다! 🎉", "en": "Welcome to 1001 Stories!\nLet's read.", "es": "¡Bienvenido a 1001 Stories!"}[lang],
+                    True,
+                    rng.randint(1, 3),
+                    rng.ts(),
+                    rng.ts(),
+                )
+                for i, (t, lang) in zip(self.make_ids("welcome_messages", len(rows)), rows)
+            ),
         )
 
     def onboarding(self) -> None:
@@ -979,59 +2097,208 @@ class _Generator:
         self.copy(
             "onboarding_progress",
             ["id", "userId", "currentStep", "completionRate", "samplesViewed", "tutorialCompleted", "lastActivity", "isCompleted", "createdAt", "updatedAt"],
-            ((i, u, rng.choice(["WELCOME", "TUTORIAL", "SAMPLE_STORIES", "PREPARATION", "COMMUNITY", "COMPLETED"]), rng.uniform(0, 1), rng.randrange(10),
-              rng.random() < 0.5, rng.ts(), rng.random() < 0.4, rng.ts(), rng.ts())
-             for i, u in zip(progress, users)),
+            (
+                (
+                    i,
+                    u,
+                    rng.choice(["WELCOME", "TUTORIAL", "SAMPLE_STORIES", "PREPARATION", "COMMUNITY", "COMPLETED"]),
+                    rng.uniform(0, 1),
+                    rng.randrange(10),
+                    rng.random() < 0.5,
+                    rng.ts(),
+                    rng.random() < 0.4,
+                    rng.ts(),
+                    rng.ts(),
+                )
+                for i, u in zip(progress, users)
+            ),
         )
         rng = self.rng("onboarding_activities")
         self.copy(
-            "onboarding_activities", ["id", "progressId", "activityType", "contentId", "timeSpent", "isCompleted", "interactionData", "createdAt"],
-            ((i, rng.choice(progress), rng.choice(["STORY_VIEW", "TUTORIAL_STEP", "COMMUNITY_POST", "PREPARATION_TASK", "BADGE_EARNED"]),
-              rng.maybe(rng.choice(self.ids["books"])), rng.randrange(600), rng.random() < 0.5, rng.maybe(Jsonb(rng.json(2))), rng.ts())
-             for i in self.make_ids("onboarding_activities", self.n(4000))),
+            "onboarding_activities",
+            ["id", "progressId", "activityType", "contentId", "timeSpent", "isCompleted", "interactionData", "createdAt"],
+            (
+                (
+                    i,
+                    rng.choice(progress),
+                    rng.choice(["STORY_VIEW", "TUTORIAL_STEP", "COMMUNITY_POST", "PREPARATION_TASK", "BADGE_EARNED"]),
+                    rng.maybe(rng.choice(self.ids["books"])),
+                    rng.randrange(600),
+                    rng.random() < 0.5,
+                    rng.maybe(Jsonb(rng.json(2))),
+                    rng.ts(),
+                )
+                for i in self.make_ids("onboarding_activities", self.n(4000))
+            ),
         )
 
     def deletion(self) -> None:
         rng = self.rng("user_deletion_requests")
         users = rng.sample(self.ids["users"], min(len(self.ids["users"]), self.n(100)))
         requests = self.make_ids("user_deletion_requests", len(users))
-        statuses = ["PENDING", "PARENTAL_CONSENT_REQUIRED", "PARENTAL_CONSENT_PENDING", "REVIEW_REQUIRED", "CONFIRMED", "SOFT_DELETED",
-                    "HARD_DELETED", "CANCELLED", "RECOVERED", "FAILED"]
+        statuses = [
+            "PENDING",
+            "PARENTAL_CONSENT_REQUIRED",
+            "PARENTAL_CONSENT_PENDING",
+            "REVIEW_REQUIRED",
+            "CONFIRMED",
+            "SOFT_DELETED",
+            "HARD_DELETED",
+            "CANCELLED",
+            "RECOVERED",
+            "FAILED",
+        ]
         self.copy(
             "user_deletion_requests",
-            ["id", "userId", "status", "deletionReason", "parentalConsentRequired", "parentalConsentVerified", "parentConfirmationToken",
-             "parentConfirmationSentAt", "parentConfirmationExpiry", "softDeletedAt", "hardDeletedAt", "recoveryDeadline", "requestSource",
-             "ipAddress", "userAgent", "additionalContext", "reviewRequired", "reviewedBy", "reviewedAt", "reviewNotes",
-             "finalConfirmationToken", "finalConfirmationSentAt", "finalConfirmationExpiry", "createdAt", "updatedAt"],
-            ((i, u, rng.choice(statuses), rng.maybe(rng.text(6)), rng.random() < 0.3, rng.random() < 0.2, rng.maybe(f"pct_{k:08d}"), rng.maybe(rng.ts()),
-              rng.maybe(rng.ts()), rng.maybe(rng.ts()), rng.maybe(rng.ts(), 0.9), rng.maybe(rng.ts()), "self_service", rng.maybe("198.51.100.4"),
-              rng.maybe("Mozilla/5.0"), rng.maybe(Jsonb(rng.json(2))), rng.random() < 0.3, rng.maybe(rng.choice(self.by_role["ADMIN"])),
-              rng.maybe(rng.ts()), rng.maybe(rng.text(6)), rng.maybe(f"fct_{k:08d}"), rng.maybe(rng.ts()), rng.maybe(rng.ts()), rng.ts(), rng.ts())
-             for k, (i, u) in enumerate(zip(requests, users))),
+            [
+                "id",
+                "userId",
+                "status",
+                "deletionReason",
+                "parentalConsentRequired",
+                "parentalConsentVerified",
+                "parentConfirmationToken",
+                "parentConfirmationSentAt",
+                "parentConfirmationExpiry",
+                "softDeletedAt",
+                "hardDeletedAt",
+                "recoveryDeadline",
+                "requestSource",
+                "ipAddress",
+                "userAgent",
+                "additionalContext",
+                "reviewRequired",
+                "reviewedBy",
+                "reviewedAt",
+                "reviewNotes",
+                "finalConfirmationToken",
+                "finalConfirmationSentAt",
+                "finalConfirmationExpiry",
+                "createdAt",
+                "updatedAt",
+            ],
+            (
+                (
+                    i,
+                    u,
+                    rng.choice(statuses),
+                    rng.maybe(rng.text(6)),
+                    rng.random() < 0.3,
+                    rng.random() < 0.2,
+                    rng.maybe(f"pct_{k:08d}"),
+                    rng.maybe(rng.ts()),
+                    rng.maybe(rng.ts()),
+                    rng.maybe(rng.ts()),
+                    rng.maybe(rng.ts(), 0.9),
+                    rng.maybe(rng.ts()),
+                    "self_service",
+                    rng.maybe("198.51.100.4"),
+                    rng.maybe("Mozilla/5.0"),
+                    rng.maybe(Jsonb(rng.json(2))),
+                    rng.random() < 0.3,
+                    rng.maybe(rng.choice(self.by_role["ADMIN"])),
+                    rng.maybe(rng.ts()),
+                    rng.maybe(rng.text(6)),
+                    rng.maybe(f"fct_{k:08d}"),
+                    rng.maybe(rng.ts()),
+                    rng.maybe(rng.ts()),
+                    rng.ts(),
+                    rng.ts(),
+                )
+                for k, (i, u) in enumerate(zip(requests, users))
+            ),
         )
         rng = self.rng("deletion_audit_logs")
         self.copy(
             "deletion_audit_logs",
-            ["id", "deletionRequestId", "action", "performedBy", "performedByRole", "performedByType", "tableName", "recordId", "recordCount",
-             "previousStatus", "newStatus", "actionDetails", "metadata", "ipAddress", "userAgent", "sessionId", "dataAnonymized",
-             "anonymizedFields", "dataBackedUp", "backupLocation", "createdAt"],
-            ((i, rng.choice(requests), rng.choice(["REQUEST_CREATED", "REVIEW_ASSIGNED", "SOFT_DELETE_EXECUTED", "DATA_ANONYMIZED", "SYSTEM_ERROR"]),
-              rng.maybe(rng.choice(self.ids["users"])), rng.maybe(rng.choice(ENUMS["UserRole"])), rng.choice(["USER", "PARENT", "ADMIN", "SYSTEM", "AUTOMATED"]),
-              rng.maybe("users"), rng.maybe(rng.choice(self.ids["users"])), rng.maybe(rng.randrange(100)), rng.maybe(rng.choice(statuses)),
-              rng.maybe(rng.choice(statuses)), rng.maybe(rng.text(6)), rng.maybe(Jsonb(rng.json(2))), rng.maybe("198.51.100.4"), None,
-              rng.maybe(f"sess-{k}"), rng.random() < 0.3, rng.maybe(["email", "name", "phone"]), rng.random() < 0.3,
-              rng.maybe(f"s3://backups/deletions/{k}.json.gz"), rng.ts())
-             for k, i in enumerate(self.make_ids("deletion_audit_logs", self.n(300)))),
+            [
+                "id",
+                "deletionRequestId",
+                "action",
+                "performedBy",
+                "performedByRole",
+                "performedByType",
+                "tableName",
+                "recordId",
+                "recordCount",
+                "previousStatus",
+                "newStatus",
+                "actionDetails",
+                "metadata",
+                "ipAddress",
+                "userAgent",
+                "sessionId",
+                "dataAnonymized",
+                "anonymizedFields",
+                "dataBackedUp",
+                "backupLocation",
+                "createdAt",
+            ],
+            (
+                (
+                    i,
+                    rng.choice(requests),
+                    rng.choice(["REQUEST_CREATED", "REVIEW_ASSIGNED", "SOFT_DELETE_EXECUTED", "DATA_ANONYMIZED", "SYSTEM_ERROR"]),
+                    rng.maybe(rng.choice(self.ids["users"])),
+                    rng.maybe(rng.choice(ENUMS["UserRole"])),
+                    rng.choice(["USER", "PARENT", "ADMIN", "SYSTEM", "AUTOMATED"]),
+                    rng.maybe("users"),
+                    rng.maybe(rng.choice(self.ids["users"])),
+                    rng.maybe(rng.randrange(100)),
+                    rng.maybe(rng.choice(statuses)),
+                    rng.maybe(rng.choice(statuses)),
+                    rng.maybe(rng.text(6)),
+                    rng.maybe(Jsonb(rng.json(2))),
+                    rng.maybe("198.51.100.4"),
+                    None,
+                    rng.maybe(f"sess-{k}"),
+                    rng.random() < 0.3,
+                    rng.maybe(["email", "name", "phone"]),
+                    rng.random() < 0.3,
+                    rng.maybe(f"s3://backups/deletions/{k}.json.gz"),
+                    rng.ts(),
+                )
+                for k, i in enumerate(self.make_ids("deletion_audit_logs", self.n(300)))
+            ),
         )
         rng = self.rng("anonymization_logs")
         self.copy(
             "anonymization_logs",
-            ["id", "tableName", "recordId", "anonymizedFields", "retainedFields", "anonymizationMethod", "retentionReason", "retentionPeriod",
-             "legalBasis", "processedBy", "processingJobId", "verificationHash", "reversible", "createdAt"],
-            ((i, "users", f"rec-{k}", Jsonb(["email", "name"]), rng.maybe(Jsonb({"country": rng.choice(COUNTRIES)})), "sha256",
-              rng.maybe("legal hold"), rng.maybe("7 years"), rng.maybe("GDPR Art. 17(3)(b)"), rng.maybe("system"), rng.maybe(f"job-{k}"),
-              hashlib.sha256(f"{k}".encode()).hexdigest(), False, rng.ts())
-             for k, i in enumerate(self.make_ids("anonymization_logs", self.n(100)))),
+            [
+                "id",
+                "tableName",
+                "recordId",
+                "anonymizedFields",
+                "retainedFields",
+                "anonymizationMethod",
+                "retentionReason",
+                "retentionPeriod",
+                "legalBasis",
+                "processedBy",
+                "processingJobId",
+                "verificationHash",
+                "reversible",
+                "createdAt",
+            ],
+            (
+                (
+                    i,
+                    "users",
+                    f"rec-{k}",
+                    Jsonb(["email", "name"]),
+                    rng.maybe(Jsonb({"country": rng.choice(COUNTRIES)})),
+                    "sha256",
+                    rng.maybe("legal hold"),
+                    rng.maybe("7 years"),
+                    rng.maybe("GDPR Art. 17(3)(b)"),
+                    rng.maybe("system"),
+                    rng.maybe(f"job-{k}"),
+                    hashlib.sha256(f"{k}".encode()).hexdigest(),
+                    False,
+                    rng.ts(),
+                )
+                for k, i in enumerate(self.make_ids("anonymization_logs", self.n(100)))
+            ),
         )
 
     def entitlements(self) -> None:
@@ -1039,32 +2306,136 @@ class _Generator:
         subs = self.ids["subscriptions"]
         self.copy(
             "entitlements",
-            ["id", "userId", "email", "bookId", "orderId", "subscriptionId", "licenseId", "grantReason", "type", "scope", "grantedAt",
-             "expiresAt", "isActive", "activatedAt", "lastAccessedAt", "accessCount", "downloadCount", "maxDownloads", "ipRestrictions",
-             "createdAt", "updatedAt"],
-            ((i, rng.maybe(rng.choice(self.ids["users"]), 0.1), rng.maybe(f"reader{k}@example.org"), rng.maybe(rng.choice(self.ids["books"]), 0.1),
-              rng.maybe(rng.choice(self.ids["orders"]), 0.6), rng.maybe(rng.choice(subs), 0.7), rng.maybe(f"LIC-{k}", 0.9), rng.maybe("purchase"),
-              rng.choice(["PURCHASE", "SUBSCRIPTION", "LICENSE", "PROMOTIONAL", "FREE_ACCESS", "TRIAL"]), rng.choice(["BOOK", "CATEGORY", "UNLIMITED", "BUNDLE"]),
-              rng.ts(), rng.maybe(rng.ts()), rng.random() < 0.8, rng.maybe(rng.ts()), rng.maybe(rng.ts()), rng.randrange(100), rng.randrange(10),
-              rng.maybe(rng.randint(1, 10)), rng.maybe(["10.0.0.0/8", "2001:db8::/32"], 0.9), rng.ts(), rng.ts())
-             for k, i in enumerate(self.make_ids("entitlements", self.n(2000)))),
+            [
+                "id",
+                "userId",
+                "email",
+                "bookId",
+                "orderId",
+                "subscriptionId",
+                "licenseId",
+                "grantReason",
+                "type",
+                "scope",
+                "grantedAt",
+                "expiresAt",
+                "isActive",
+                "activatedAt",
+                "lastAccessedAt",
+                "accessCount",
+                "downloadCount",
+                "maxDownloads",
+                "ipRestrictions",
+                "createdAt",
+                "updatedAt",
+            ],
+            (
+                (
+                    i,
+                    rng.maybe(rng.choice(self.ids["users"]), 0.1),
+                    rng.maybe(f"reader{k}@example.org"),
+                    rng.maybe(rng.choice(self.ids["books"]), 0.1),
+                    rng.maybe(rng.choice(self.ids["orders"]), 0.6),
+                    rng.maybe(rng.choice(subs), 0.7),
+                    rng.maybe(f"LIC-{k}", 0.9),
+                    rng.maybe("purchase"),
+                    rng.choice(["PURCHASE", "SUBSCRIPTION", "LICENSE", "PROMOTIONAL", "FREE_ACCESS", "TRIAL"]),
+                    rng.choice(["BOOK", "CATEGORY", "UNLIMITED", "BUNDLE"]),
+                    rng.ts(),
+                    rng.maybe(rng.ts()),
+                    rng.random() < 0.8,
+                    rng.maybe(rng.ts()),
+                    rng.maybe(rng.ts()),
+                    rng.randrange(100),
+                    rng.randrange(10),
+                    rng.maybe(rng.randint(1, 10)),
+                    rng.maybe(["10.0.0.0/8", "2001:db8::/32"], 0.9),
+                    rng.ts(),
+                    rng.ts(),
+                )
+                for k, i in enumerate(self.make_ids("entitlements", self.n(2000)))
+            ),
         )
         rng = self.rng("shop_products")
         self.copy(
             "shop_products",
-            ["id", "sku", "type", "title", "description", "shortDescription", "price", "compareAtPrice", "currency", "bookId", "downloadLimit",
-             "accessDuration", "bundleItems", "bundleDiscount", "category", "tags", "featured", "images", "thumbnailUrl", "demoUrl",
-             "creatorName", "creatorAge", "creatorLocation", "creatorStory", "impactMetric", "impactValue", "status", "availableFrom",
-             "availableUntil", "maxQuantity", "metaTitle", "metaDescription", "marketingTags", "createdAt", "updatedAt"],
-            ((i, f"SHOP-{k:05d}", rng.choice(["DIGITAL_BOOK", "BOOK_BUNDLE", "SUBSCRIPTION", "CLASSROOM_LICENSE", "DONATION_ITEM", "MERCHANDISE"]),
-              rng.text(4), rng.text(16), rng.maybe(rng.text(4)), rng.money(1, 99), rng.maybe(rng.money(1, 120)), "USD",
-              rng.maybe(rng.choice(self.ids["books"])), rng.maybe(rng.randint(1, 5)), rng.maybe(rng.randint(30, 365)),
-              rng.maybe(rng.sample(self.ids["books"], 3)), rng.maybe(Decimal("12.50")), rng.words(["fiction", "동화"]), rng.words(["sale", "🔥"]),
-              rng.random() < 0.1, [f"/images/shop/{k}-{n}.jpg" for n in range(rng.randint(0, 3))], rng.maybe(f"/images/shop/{k}.thumb.jpg"), None,
-              rng.maybe(rng.name()), rng.maybe(rng.randint(6, 15)), rng.maybe(rng.choice(COUNTRIES)), rng.maybe(rng.text(12)), None, None,
-              rng.choice(["DRAFT", "ACTIVE", "INACTIVE", "ARCHIVED", "OUT_OF_STOCK"]), rng.maybe(rng.ts()), rng.maybe(rng.ts()),
-              rng.maybe(rng.randint(1, 10)), rng.maybe(rng.text(4)), rng.maybe(rng.text(8)), rng.maybe(["spring-sale"]), rng.ts(), rng.ts())
-             for k, i in enumerate(self.make_ids("shop_products", self.n(200)))),
+            [
+                "id",
+                "sku",
+                "type",
+                "title",
+                "description",
+                "shortDescription",
+                "price",
+                "compareAtPrice",
+                "currency",
+                "bookId",
+                "downloadLimit",
+                "accessDuration",
+                "bundleItems",
+                "bundleDiscount",
+                "category",
+                "tags",
+                "featured",
+                "images",
+                "thumbnailUrl",
+                "demoUrl",
+                "creatorName",
+                "creatorAge",
+                "creatorLocation",
+                "creatorStory",
+                "impactMetric",
+                "impactValue",
+                "status",
+                "availableFrom",
+                "availableUntil",
+                "maxQuantity",
+                "metaTitle",
+                "metaDescription",
+                "marketingTags",
+                "createdAt",
+                "updatedAt",
+            ],
+            (
+                (
+                    i,
+                    f"SHOP-{k:05d}",
+                    rng.choice(["DIGITAL_BOOK", "BOOK_BUNDLE", "SUBSCRIPTION", "CLASSROOM_LICENSE", "DONATION_ITEM", "MERCHANDISE"]),
+                    rng.text(4),
+                    rng.text(16),
+                    rng.maybe(rng.text(4)),
+                    rng.money(1, 99),
+                    rng.maybe(rng.money(1, 120)),
+                    "USD",
+                    rng.maybe(rng.choice(self.ids["books"])),
+                    rng.maybe(rng.randint(1, 5)),
+                    rng.maybe(rng.randint(30, 365)),
+                    rng.maybe(rng.sample(self.ids["books"], 3)),
+                    rng.maybe(Decimal("12.50")),
+                    rng.words(["fiction", "동화"]),
+                    rng.words(["sale", "🔥"]),
+                    rng.random() < 0.1,
+                    [f"/images/shop/{k}-{n}.jpg" for n in range(rng.randint(0, 3))],
+                    rng.maybe(f"/images/shop/{k}.thumb.jpg"),
+                    None,
+                    rng.maybe(rng.name()),
+                    rng.maybe(rng.randint(6, 15)),
+                    rng.maybe(rng.choice(COUNTRIES)),
+                    rng.maybe(rng.text(12)),
+                    None,
+                    None,
+                    rng.choice(["DRAFT", "ACTIVE", "INACTIVE", "ARCHIVED", "OUT_OF_STOCK"]),
+                    rng.maybe(rng.ts()),
+                    rng.maybe(rng.ts()),
+                    rng.maybe(rng.randint(1, 10)),
+                    rng.maybe(rng.text(4)),
+                    rng.maybe(rng.text(8)),
+                    rng.maybe(["spring-sale"]),
+                    rng.ts(),
+                    rng.ts(),
+                )
+                for k, i in enumerate(self.make_ids("shop_products", self.n(200)))
+            ),
         )
 
     def test_only(self) -> None:
@@ -1082,9 +2453,16 @@ class _Generator:
                 if k == 7:
                     amount = Decimal("NaN")
                 occurred = "infinity" if k == 11 else rng.tstz()
-                yield (occurred, rng.maybe(rng.choice(users), 0.1), rng.choice(["login", "book.read", "order.paid", "class.join"]),
-                       rng.maybe(Jsonb({"k": k, "v": rng.json(2)}), 0.2), amount, rng.maybe(rng.choice([0.1, 1 / 3, 3.4028235e38, -1.5e-20])),
-                       rng.maybe(rng.randbytes(rng.randint(0, 24)) + b"\x00\\\n", 0.5), rng.maybe(rng.choice(["203.0.113.9", "2001:db8::1", "10.1.2.3/8"])))
+                yield (
+                    occurred,
+                    rng.maybe(rng.choice(users), 0.1),
+                    rng.choice(["login", "book.read", "order.paid", "class.join"]),
+                    rng.maybe(Jsonb({"k": k, "v": rng.json(2)}), 0.2),
+                    amount,
+                    rng.maybe(rng.choice([0.1, 1 / 3, 3.4028235e38, -1.5e-20])),
+                    rng.maybe(rng.randbytes(rng.randint(0, 24)) + b"\x00\\\n", 0.5),
+                    rng.maybe(rng.choice(["203.0.113.9", "2001:db8::1", "10.1.2.3/8"])),
+                )
 
         self.copy("AuditEvent", ["occurredAt", "actorId", "action", "payload", "amount", "ratio", "raw", "ip"], audit_rows())
         rng = self.rng("ReadingSession")
@@ -1094,14 +2472,21 @@ class _Generator:
             for k in range(count):
                 started = rng.tstz()
                 seconds = rng.randrange(1, 7200)
-                yield (uuid.UUID(int=rng.getrandbits(128), version=4), rng.choice(users), rng.choice(books), started,
-                       rng.maybe(started + timedelta(seconds=seconds), 0.1), rng.maybe(timedelta(seconds=seconds, microseconds=rng.randrange(10**6)), 0.1),
-                       rng.randrange(64), rng.maybe(Jsonb({"os": rng.choice(["Android 13", "iPadOS 17", "ChromeOS"]), "offline": rng.random() < 0.3})))
+                yield (
+                    uuid.UUID(int=rng.getrandbits(128), version=4),
+                    rng.choice(users),
+                    rng.choice(books),
+                    started,
+                    rng.maybe(started + timedelta(seconds=seconds), 0.1),
+                    rng.maybe(timedelta(seconds=seconds, microseconds=rng.randrange(10**6)), 0.1),
+                    rng.randrange(64),
+                    rng.maybe(Jsonb({"os": rng.choice(["Android 13", "iPadOS 17", "ChromeOS"]), "offline": rng.random() < 0.3})),
+                )
 
         self.copy("ReadingSession", ["sessionKey", "userId", "bookId", "startedAt", "endedAt", "duration", "pagesRead", "device"], session_rows())
         self.conn.execute(
             "SELECT setval(pg_get_serial_sequence('\"public\".\"ReadingSession\"', 'id'), "
-            f"(SELECT max(id) FROM \"public\".\"ReadingSession\") + {READING_SESSION_SEQUENCE_GAP})"
+            f'(SELECT max(id) FROM "public"."ReadingSession") + {READING_SESSION_SEQUENCE_GAP})'
         )
         self.conn.execute(f"SELECT setval('\"public\".order_number_seq', {100000 + 7 * (self.order_numbers_used - 1)})")
         self.conn.execute("RESET ROLE")
@@ -1155,8 +2540,7 @@ def table_fingerprints(pg, database: str) -> dict[str, tuple[int, str]]:
     with connect(pg, database) as conn:
         for name, value in FINGERPRINT_SETTINGS.items():
             conn.execute(sql.SQL("SELECT set_config({}, {}, false)").format(sql.Literal(name), sql.Literal(value)))
-        rows = conn.execute(
-            """
+        rows = conn.execute("""
             SELECT n.nspname, c.relname,
                    array_agg(a.attname ORDER BY k.ord) FILTER (WHERE a.attname IS NOT NULL),
                    array_agg(t.typcollation <> 0 ORDER BY k.ord) FILTER (WHERE a.attname IS NOT NULL)
@@ -1169,8 +2553,7 @@ def table_fingerprints(pg, database: str) -> dict[str, tuple[int, str]]:
             WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition
               AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_%'
             GROUP BY n.nspname, c.relname ORDER BY 1, 2
-            """
-        ).fetchall()
+            """).fetchall()
         result = {}
         for schema, table, pk, collatable in rows:
             if pk:

@@ -18,7 +18,6 @@ import signal
 import subprocess
 import sys
 import threading
-from pathlib import Path
 
 import psycopg
 import pytest
@@ -100,8 +99,13 @@ def objects(boto, bucket) -> dict[str, str]:
     return {key: s3.head_object(Bucket=bucket, Key=key)["Metadata"].get("sha256") for key in keys}
 
 
-PREFIXES = {"uploads/": "uploads/", "public/books/": "books/", "public/images/": "static/images/",
-            "public/generated-images/": "static/generated-images/", "public/covers/": "static/covers/"}
+PREFIXES = {
+    "uploads/": "uploads/",
+    "public/books/": "books/",
+    "public/images/": "static/images/",
+    "public/generated-images/": "static/generated-images/",
+    "public/covers/": "static/covers/",
+}
 
 
 def expected_objects(files: dict[str, str]) -> dict[str, str]:
@@ -109,7 +113,7 @@ def expected_objects(files: dict[str, str]) -> dict[str, str]:
     for relative, digest in files.items():
         for local, prefix in PREFIXES.items():
             if relative.startswith(local):
-                result[prefix + relative[len(local):]] = digest
+                result[prefix + relative[len(local) :]] = digest
     return result
 
 
@@ -131,8 +135,10 @@ def platform(aws, boto, tmp_path):
     address = lightsail.get_instance(instanceName=INSTANCE)["instance"]["publicIpAddress"]
     route53 = boto("route53")
     zone = route53.create_hosted_zone(Name=ZONE, CallerReference="migration-test")["HostedZone"]["Id"]
-    route53.change_resource_record_sets(HostedZoneId=zone, ChangeBatch={"Changes": [{"Action": "CREATE", "ResourceRecordSet": {
-        "Name": SITE, "Type": "A", "TTL": 3600, "ResourceRecords": [{"Value": address}]}}]})
+    route53.change_resource_record_sets(
+        HostedZoneId=zone,
+        ChangeBatch={"Changes": [{"Action": "CREATE", "ResourceRecordSet": {"Name": SITE, "Type": "A", "TTL": 3600, "ResourceRecords": [{"Value": address}]}}]},
+    )
     return {"bucket": bucket, "address": address, "work": tmp_path / "work", "app_flag": tmp_path / "app-stopped"}
 
 
@@ -273,7 +279,12 @@ def start(ansible_env, extra) -> subprocess.Popen:
     env = dict(ansible_env, PYTHONUNBUFFERED="1")
     return subprocess.Popen(
         ["ansible-playbook", "-i", "inventories/local", PLAYBOOK, "--extra-vars", json.dumps(extra)],
-        cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True,
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
     )
 
 

@@ -57,8 +57,8 @@ def test_totals_and_every_table_filled(pg, source):
     # every table of schema.sql (58) plus _prisma_migrations and the two TEST-ONLY tables, none empty, counts true
     fingerprints = md.table_fingerprints(pg, md.DATABASE)
     assert len(fingerprints) == 61
-    assert {name: count for name, (count, _) in fingerprints.items()} == tables
-    assert all(count > 0 for count, _ in fingerprints.values())
+    assert {name: count for name, (count, _digest) in fingerprints.items()} == tables
+    assert all(count > 0 for count, _digest in fingerprints.values())
     assert "public.verification_tokens" in fingerprints  # the schema's one table without a primary key
 
 
@@ -82,9 +82,12 @@ def test_enums_jsonb_and_arrays_hold_what_was_generated(pg, source):
     assert {t for (t,) in types} <= set(md.ENUMS["VolunteerType"]) and len(types) >= 5
     # JSONB: nested objects and arrays, non-Latin keys and values, emoji, escapes
     nested = query(
-        pg, "stories_db",
+        pg,
+        "stories_db",
         """SELECT count(*) FROM classes WHERE jsonb_typeof(settings) = 'object' AND jsonb_typeof(schedule->'days') = 'array'""",
-    )[0][0]
+    )[
+        0
+    ][0]
     assert nested == 200
     payloads = [p for (p,) in query(pg, "stories_db", 'SELECT payload FROM "AuditEvent" WHERE payload IS NOT NULL ORDER BY id')]
     text = json.dumps(payloads, ensure_ascii=False)
