@@ -12,7 +12,7 @@ export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
 export ANSIBLE_COLLECTIONS_PATH := $(VENV)/collections
 export STORIES_AWS_ENDPOINT ?= http://127.0.0.1:5000
 
-.PHONY: setup demo test emulator unit integration lint sanity changelog bench clean
+.PHONY: setup demo test emulator unit integration lint sanity changelog bench bench-platform bench-migration clean
 
 $(STAMP): requirements-dev.txt requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -42,8 +42,13 @@ lint: setup
 sanity: setup
 	$(BIN)/python tools/sanity.py --venv --python 3.11 --color no
 
-bench: setup
+bench: bench-platform bench-migration
+
+bench-platform: setup
 	$(BIN)/python tests/benchmarks/bench_platform.py
+
+bench-migration: setup
+	$(BIN)/python tests/benchmarks/bench_migration.py
 
 changelog: setup
 	$(BIN)/antsibull-changelog lint

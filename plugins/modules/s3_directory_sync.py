@@ -57,6 +57,13 @@ options:
     description: A missing O(src) is an empty tree rather than an error.
     type: bool
     default: false
+  state_file:
+    description:
+      - A file on the host where O(mode=sync) remembers, for each file it uploaded or found in place, its size,
+        modification time and SHA-256. On the next pass a file with the same size and modification time whose object
+        is listed with the same size is taken as unchanged without reading it or asking S3 for its checksum (the
+        rule C(aws s3 sync) uses), so a pass over an unchanged tree costs one listing. O(mode=verify) never trusts it.
+    type: path
 extends_documentation_fragment:
   - amazon.aws.common.modules
   - amazon.aws.region.modules
@@ -124,6 +131,7 @@ import concurrent.futures
 import fnmatch
 import hashlib
 import mimetypes
+import json
 import os
 
 try:
@@ -147,6 +155,27 @@ def sha256_of(path):
         for chunk in iter(lambda: handle.read(1024 * 1024), b""):
             digest.update(chunk)
     return digest.digest()
+
+
+def load_state(path, scope):
+    try:
+        with open(path) as handle:
+            return json.load(handle).get(scope, {})
+    except (IOError, OSError, ValueError):
+        return {}
+
+
+def save_state(path, scope, entries):
+    try:
+        with open(path) as handle:
+            state = json.load(handle)
+    except (IOError, OSError, ValueError):
+        state = {}
+    state[scope] = entries
+    os.makedirs(os.path.dirname(path) or ".", mode=0o700, exist_ok=True)
+    with open(path + ".partial", "w") as handle:
+        json.dump(state, handle, sort_keys=True)
+    os.replace(path + ".partial", path)
 
 
 def local_files(src, exclude):
@@ -207,6 +236,7 @@ def main():
             jobs=dict(type="int", default=16),
             fail_on_difference=dict(type="bool", default=False),
             missing_ok=dict(type="bool", default=False),
+            state_file=dict(type="path"),
         ),
         supports_check_mode=True,
     )
@@ -232,9 +262,18 @@ def main():
     except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as error:  # pylint: disable=duplicate-except
         module.fail_json_aws(error, msg="Could not list s3://{0}/{1}".format(bucket, prefix))
 
+    scope = "s3://{0}/{1}".format(bucket, prefix)
+    remembered = load_state(params["state_file"], scope) if params["state_file"] and params["mode"] == "sync" else {}
+    stats = dict((f[0], os.stat(f[1])) for f in files)
+    trusted = set(
+        relative for relative, _path, size in files
+        if remembered.get(relative, [None, None])[:2] == [size, stats[relative].st_mtime_ns] and sizes.get(prefix + relative) == size
+    )
     with concurrent.futures.ThreadPoolExecutor(max_workers=params["jobs"]) as pool:
-        digests = dict(zip([f[0] for f in files], pool.map(sha256_of, [f[1] for f in files])))
-        same_size = [(relative, prefix + relative) for relative, _path, size in files if sizes.get(prefix + relative) == size]
+        unknown = [f for f in files if f[0] not in trusted]
+        digests = dict(zip([f[0] for f in unknown], pool.map(sha256_of, [f[1] for f in unknown])))
+        digests.update((relative, bytes.fromhex(remembered[relative][2])) for relative in trusted)
+        same_size = [(relative, prefix + relative) for relative, _path, size in unknown if sizes.get(prefix + relative) == size]
         try:
             checksums = dict(zip([s[0] for s in same_size], pool.map(lambda item: remote_checksum(client, bucket, item[1]), same_size)))
         except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as error:
@@ -242,6 +281,8 @@ def main():
         missing, mismatched, todo = [], [], []
         for relative, path, size in files:
             key = prefix + relative
+            if relative in trusted:
+                continue
             if key not in sizes:
                 missing.append(key)
             elif checksums.get(relative) != base64.b64encode(digests[relative]).decode():
@@ -274,6 +315,8 @@ def main():
                 list(pool.map(lambda item: upload(client, bucket, prefix + item[0], item[1], digests[item[0]]), todo))
             except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as error:
                 module.fail_json_aws(error, msg="Could not upload to s3://{0}/{1}".format(bucket, prefix))
+        if params["state_file"] and not module.check_mode:
+            save_state(params["state_file"], scope, dict((f[0], [f[2], stats[f[0]].st_mtime_ns, digests[f[0]].hex()]) for f in files))
     module.exit_json(changed=bool(todo), **result)
 
 

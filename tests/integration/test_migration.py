@@ -190,6 +190,8 @@ def test_rehearsal_then_move_ends_verified_and_frozen_then_changes_nothing(platf
     write_as_app(source)
     changed = project / "public" / "books" / "added-after-rehearsal.pdf"
     changed.write_bytes(b"%PDF-1.7\n" + os.urandom(4096))
+    rewritten = sorted((project / "uploads").rglob("*.png"))[0]
+    rewritten.write_bytes(bytes(reversed(rewritten.read_bytes())))  # same size, other bytes, a new mtime
 
     moved = run_playbook(run, PLAYBOOK, dict(base, migration_confirm="local"))
     assert moved.rc == 0, moved.output[-4000:]
@@ -295,3 +297,17 @@ def read_until(process: subprocess.Popen, marker: str) -> str:
         if marker in line:
             return "".join(seen)
     raise AssertionError(f"the run ended (rc {process.wait()}) before '{marker}':\n" + "".join(seen)[-4000:])
+
+
+def test_preflight_stops_when_the_dump_does_not_fit_before_touching_anything(platform, host, source, target, health, run, boto):
+    """Preflight reads both servers and the host, then stops on what does not fit (here the work directory's free
+    space against a dump needing a million times the database's size): no snapshot, no object, no copy."""
+    thaw(source)
+    stopped = run_playbook(run, PLAYBOOK, variables(platform, host, source, target, health, "stories_db_p", migration_work_space_factor=1000000.0))
+    assert stopped.rc != 0
+    text = " ".join(stopped.output.split())
+    assert "Preflight:" in text and "MB free, the dump needs about" in text, stopped.output[-3000:]
+    assert "PostgreSQL 15" in text, "the preflight report names the versions"
+    assert boto("lightsail", "us-east-2").get_instance_snapshots()["instanceSnapshots"] == []
+    assert boto("s3").list_objects_v2(Bucket=platform["bucket"]).get("KeyCount", 0) == 0
+    assert target.psql("SELECT count(*) FROM pg_database WHERE datname = 'stories_db_p'") == "0"
