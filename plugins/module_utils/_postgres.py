@@ -13,6 +13,8 @@ Private to stories1001.infra: the interface may change without notice.
 """
 
 SEPARATOR = "\x1f"
+# Between a primary key's column names (which may hold commas).
+KEY_SEPARATOR = "\x1e"
 
 # Options shared by the modules that connect to a database.
 CONNECTION_SPEC = dict(
@@ -38,7 +40,7 @@ STABLE_TEXT = (
 # Tables of the database (not of an extension), with their primary key's columns in key order.
 TABLES_SQL = """
 SELECT n.nspname, c.relname,
-       coalesce((SELECT string_agg(a.attname, ',' ORDER BY array_position(i.indkey::int2[], a.attnum))
+       coalesce((SELECT string_agg(a.attname, chr(30) ORDER BY array_position(i.indkey::int2[], a.attnum))
                  FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY (i.indkey)
                  WHERE i.indrelid = c.oid AND i.indisprimary), '')
 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
@@ -57,7 +59,10 @@ SERVER_SQL = """
 SELECT current_setting('server_version_num'), current_setting('server_version'), pg_database_size(current_database()),
        CASE WHEN EXISTS (SELECT 1 FROM pg_db_role_setting s JOIN pg_database d ON d.oid = s.setdatabase
                          WHERE d.datname = current_database() AND s.setrole = 0
-                           AND 'default_transaction_read_only=on' = ANY (s.setconfig)) THEN 't' ELSE 'f' END;
+                           AND EXISTS (SELECT 1 FROM unnest(s.setconfig) c
+                                       WHERE lower(c) IN ('default_transaction_read_only=on', 'default_transaction_read_only=true',
+                                                          'default_transaction_read_only=yes', 'default_transaction_read_only=1')))
+       THEN 't' ELSE 'f' END;
 """
 
 EXTENSIONS_SQL = "SELECT extname, extversion FROM pg_extension ORDER BY 1;\n"
@@ -102,7 +107,8 @@ def run_sql(module, params, sql, database=None):
     rc, out, err = module.run_command(argv, data=sql, binary_data=True, environ_update=client_environment(params))
     if rc != 0:
         raise PostgresError("psql on {0} failed (rc {1}): {2}".format(describe(params, database), rc, err.strip() or out.strip()))
-    return [line.split(SEPARATOR) for line in out.splitlines() if line != ""]
+    # Not splitlines(): it also splits on \x1c-\x1e and \x85, which names and the key separator may hold.
+    return [line.split(SEPARATOR) for line in out.split("\n") if line != ""]
 
 
 def describe(params, database=None):
@@ -118,10 +124,12 @@ def table_checksum_sql(schema, table, key):
     the hashes hashed in primary-key order (compared as text in the C collation, so two servers with other collations
     order alike); a table without a primary key is ordered by its rows' text."""
     name = quote_ident(schema) + "." + quote_ident(table)
-    columns = [column for column in key.split(",") if column]
-    order = ", ".join('t.{0}::text COLLATE "C"'.format(quote_ident(c)) for c in columns) or 't::text COLLATE "C"'
-    return "SELECT {0}, {1}, count(*), coalesce(md5(string_agg(md5(t::text), '' ORDER BY {2})), '') FROM {3} t;\n".format(
-        quote_literal(schema), quote_literal(table), order, name
+    # The whole row as ROW(alias.*): a column named like the alias cannot stand in for it.
+    row = "ROW(_stories1001_row.*)::text"
+    columns = [column for column in key.split(KEY_SEPARATOR) if column]
+    order = ", ".join('_stories1001_row.{0}::text COLLATE "C"'.format(quote_ident(c)) for c in columns) or row + ' COLLATE "C"'
+    return "SELECT {0}, {1}, count(*), coalesce(md5(string_agg(md5({2}), '' ORDER BY {3})), '') FROM {4} _stories1001_row;\n".format(
+        quote_literal(schema), quote_literal(table), row, order, name
     )
 
 

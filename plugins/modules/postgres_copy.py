@@ -144,14 +144,12 @@ def connection(module, name):
     return params
 
 
-def run(argv, params, stdout=None):
+def run(program, argv, params, stdout=None):
     environment = dict(os.environ, **client_environment(params))
     done = subprocess.run(argv, stdout=stdout or subprocess.PIPE, stderr=subprocess.PIPE, env=environment, check=False)
     if done.returncode != 0:
         raise PostgresError(
-            "{0} on {1} failed (rc {2}): {3}".format(
-                argv[len(params["exec_prefix"])].rsplit("/", 1)[-1], describe(params), done.returncode, done.stderr.decode("utf-8", "replace").strip()[-2000:]
-            )
+            "{0} on {1} failed (rc {2}): {3}".format(program, describe(params), done.returncode, done.stderr.decode("utf-8", "replace").strip()[-2000:])
         )
 
 
@@ -173,6 +171,8 @@ def main():
         supports_check_mode=True,
     )
     source, target = connection(module, "source"), connection(module, "target")
+    if target["exec_prefix"]:
+        module.fail_json(msg="target.exec_prefix is not supported: the restore reads the dump file on this host, so the target is reached directly")
     if module.params["jobs"] < 1:
         module.fail_json(msg="jobs must be at least 1, got {0}".format(module.params["jobs"]))
     try:
@@ -190,14 +190,18 @@ def main():
         partial = dump_file + ".partial"
         with open(partial, "wb") as out:
             os.chmod(partial, 0o600)
-            run(client_command(source, "pg_dump") + ["--format=custom", "--compress=0", "--no-owner", "--no-acl"], source, stdout=out)
+            run("pg_dump", client_command(source, "pg_dump") + ["--format=custom", "--compress=0", "--no-owner", "--no-acl"], source, stdout=out)
         os.replace(partial, dump_file)
         result["dump_seconds"] = round(time.monotonic() - started, 3)
         result["dump_bytes"] = os.path.getsize(dump_file)
         started = time.monotonic()
         ensure_database(module, target)
-        restore = client_command(dict(target, exec_prefix=[]), "pg_restore")
-        run(restore + ["--clean", "--if-exists", "--no-owner", "--no-acl", "--exit-on-error", "--jobs", str(module.params["jobs"]), dump_file], target)
+        restore = client_command(target, "pg_restore")
+        run(
+            "pg_restore",
+            restore + ["--clean", "--if-exists", "--no-owner", "--no-acl", "--exit-on-error", "--jobs", str(module.params["jobs"]), dump_file],
+            target,
+        )
         result["restore_seconds"] = round(time.monotonic() - started, 3)
         started = time.monotonic()
         run_sql(module, target, "ANALYZE;\n")

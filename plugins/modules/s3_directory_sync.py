@@ -193,12 +193,15 @@ def local_files(src, exclude):
 
 
 def remote_sizes(client, bucket, prefix):
-    sizes = {}
-    paginator = client.get_paginator("list_objects_v2")
-    for page in paginator.paginate(Bucket=bucket, Prefix=prefix):
+    # Paged by hand: the retrying client's paginators do not retry.
+    sizes, token = {}, None
+    while True:
+        page = client.list_objects_v2(Bucket=bucket, Prefix=prefix, aws_retry=True, **({"ContinuationToken": token} if token else {}))
         for item in page.get("Contents", []):
             sizes[item["Key"]] = item["Size"]
-    return sizes
+        token = page.get("NextContinuationToken")
+        if not page.get("IsTruncated") or not token:
+            return sizes
 
 
 def remote_checksum(client, bucket, key):
@@ -266,7 +269,8 @@ def main():
     remembered = load_state(params["state_file"], scope) if params["state_file"] and params["mode"] == "sync" else {}
     stats = dict((f[0], os.stat(f[1])) for f in files)
     trusted = set(
-        relative for relative, _path, size in files
+        relative
+        for relative, _path, size in files
         if remembered.get(relative, [None, None])[:2] == [size, stats[relative].st_mtime_ns] and sizes.get(prefix + relative) == size
     )
     with concurrent.futures.ThreadPoolExecutor(max_workers=params["jobs"]) as pool:

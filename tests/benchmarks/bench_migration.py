@@ -33,8 +33,13 @@ from postgres import PostgresServer  # noqa: E402
 from tools.emulator import Emulator  # noqa: E402
 
 FIXTURE = REPO / "tests" / "fixtures" / "lightsail-host"
-DIRS = {"uploads": "uploads/", "public/books": "books/", "public/images": "static/images/",
-        "public/generated-images": "static/generated-images/", "public/covers": "static/covers/"}
+DIRS = {
+    "uploads": "uploads/",
+    "public/books": "books/",
+    "public/images": "static/images/",
+    "public/generated-images": "static/generated-images/",
+    "public/covers": "static/covers/",
+}
 
 
 def timed(argv, **kwargs) -> float:
@@ -84,9 +89,15 @@ def main() -> None:
             client("s3").create_bucket(Bucket="plain-sync")
             env = dict(os.environ, AWS_ACCESS_KEY_ID="testing", AWS_SECRET_ACCESS_KEY="testing", AWS_DEFAULT_REGION="us-east-1")
             for attempt in ("plain_s3_sync_first_s", "plain_s3_sync_again_s"):
-                report[attempt] = round(sum(
-                    timed(["aws", "s3", "sync", "--only-show-errors", "--endpoint-url", aws.url, str(project / local), f"s3://plain-sync/{prefix}"], env=env)
-                    for local, prefix in DIRS.items()), 2)
+                report[attempt] = round(
+                    sum(
+                        timed(
+                            ["aws", "s3", "sync", "--only-show-errors", "--endpoint-url", aws.url, str(project / local), f"s3://plain-sync/{prefix}"], env=env
+                        )
+                        for local, prefix in DIRS.items()
+                    ),
+                    2,
+                )
 
             # 2. The migration.
             client("s3").create_bucket(Bucket="1001-stories-local-content")
@@ -95,36 +106,77 @@ def main() -> None:
             address = lightsail.get_instance(instanceName="1001-stories-prod")["instance"]["publicIpAddress"]
             route53 = client("route53")
             zone = route53.create_hosted_zone(Name="seedsofempowerment.org", CallerReference="bench")["HostedZone"]["Id"]
-            route53.change_resource_record_sets(HostedZoneId=zone, ChangeBatch={"Changes": [{"Action": "CREATE", "ResourceRecordSet": {
-                "Name": "1001stories.seedsofempowerment.org", "Type": "A", "TTL": 3600, "ResourceRecords": [{"Value": address}]}}]})
-            health = subprocess.Popen([sys.executable, "-u", "-m", "http.server", "--bind", "127.0.0.1", "0", "--directory", str(work)],
-                                      stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+            route53.change_resource_record_sets(
+                HostedZoneId=zone,
+                ChangeBatch={
+                    "Changes": [
+                        {
+                            "Action": "CREATE",
+                            "ResourceRecordSet": {
+                                "Name": "1001stories.seedsofempowerment.org",
+                                "Type": "A",
+                                "TTL": 3600,
+                                "ResourceRecords": [{"Value": address}],
+                            },
+                        }
+                    ]
+                },
+            )
+            health = subprocess.Popen(
+                [sys.executable, "-u", "-m", "http.server", "--bind", "127.0.0.1", "0", "--directory", str(work)],
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+                text=True,
+            )
             port = int(health.stdout.readline().split(" port ")[1].split()[0])
             (work / "api").mkdir()
             (work / "api" / "health").write_text('{"status":"ok"}')
             extra = {
-                "ansible_connection": "local", "ansible_python_interpreter": sys.executable,
-                "migration_compose_file": str(project / "docker-compose.yml"), "migration_source_exec_prefix": [],
-                "migration_source_db_host": "127.0.0.1", "migration_source_db_port": source.port,
-                "migration_target_host": "127.0.0.1", "migration_target_port": target.port, "migration_target_user": "postgres",
-                "migration_target_password": "bench", "migration_work_dir": str(work / "dumps"),
-                "migration_app_freeze_command": ["true"], "migration_app_thaw_command": ["true"],
-                "migration_dns_zone": "seedsofempowerment.org", "migration_cdn_domain": "d1001bench.cloudfront.net",
-                "migration_health_url": f"http://127.0.0.1:{port}/api/health", "migration_health_delay": 0,
+                "ansible_connection": "local",
+                "ansible_python_interpreter": sys.executable,
+                "migration_compose_file": str(project / "docker-compose.yml"),
+                "migration_source_exec_prefix": [],
+                "migration_source_db_host": "127.0.0.1",
+                "migration_source_db_port": source.port,
+                "migration_target_host": "127.0.0.1",
+                "migration_target_port": target.port,
+                "migration_target_user": "postgres",
+                "migration_target_password": "bench",
+                "migration_work_dir": str(work / "dumps"),
+                "migration_app_freeze_command": ["true"],
+                "migration_app_thaw_command": ["true"],
+                "migration_dns_zone": "seedsofempowerment.org",
+                "migration_cdn_domain": "d1001bench.cloudfront.net",
+                "migration_health_url": f"http://127.0.0.1:{port}/api/health",
+                "migration_health_delay": 0,
             }
-            env = dict(os.environ, PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}", ANSIBLE_CONFIG=str(REPO / "ansible.cfg"),
-                       ANSIBLE_COLLECTIONS_PATH=str(REPO / ".venv" / "collections"), STORIES_AWS_ENDPOINT=aws.url,
-                       ANSIBLE_STDOUT_CALLBACK="ansible.posix.json", ANSIBLE_SHOW_CUSTOM_STATS="1")
+            env = dict(
+                os.environ,
+                PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
+                ANSIBLE_CONFIG=str(REPO / "ansible.cfg"),
+                ANSIBLE_COLLECTIONS_PATH=str(REPO / ".venv" / "collections"),
+                STORIES_AWS_ENDPOINT=aws.url,
+                ANSIBLE_STDOUT_CALLBACK="ansible.posix.json",
+                ANSIBLE_SHOW_CUSTOM_STATS="1",
+            )
             try:
                 for run, more in (("rehearsal", {}), ("rehearsal_again", {}), ("move", {"migration_confirm": "local"})):
                     if run == "move":
                         # The site ran on since the rehearsal: a changed row, new rows, a new upload.
                         mutate_one_row(source, "stories_db")
-                        source.psql('INSERT INTO "AuditEvent" ("occurredAt", action) SELECT now(), \'bench\' FROM generate_series(1, 500)', database="stories_db")
+                        source.psql(
+                            'INSERT INTO "AuditEvent" ("occurredAt", action) SELECT now(), \'bench\' FROM generate_series(1, 500)', database="stories_db"
+                        )
                         (project / "uploads" / "after-rehearsal.png").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 64)
                     started = time.monotonic()
-                    done = subprocess.run(["ansible-playbook", "-i", "inventories/local", "playbooks/migrate_lightsail.yml", "--extra-vars", json.dumps(extra | more)],
-                                          cwd=REPO, env=env, capture_output=True, text=True, check=False)
+                    done = subprocess.run(
+                        ["ansible-playbook", "-i", "inventories/local", "playbooks/migrate_lightsail.yml", "--extra-vars", json.dumps(extra | more)],
+                        cwd=REPO,
+                        env=env,
+                        capture_output=True,
+                        text=True,
+                        check=False,
+                    )
                     wall = time.monotonic() - started
                     (out / f"bench-migration-{run}.json").write_text(done.stdout)
                     if done.returncode != 0:
@@ -154,20 +206,33 @@ def table(r: dict) -> str:
     rows = [
         ("data", f"{r['data']['rows']} rows in {r['data']['tables']} tables; {r['data']['files']} files, {r['data']['file_bytes'] / 1048576:.1f} MB", ""),
         ("database copy: plain pg_dump -Fc | pg_restore", f"{r['plain_pg_dump_restore_s']} s", f"median of {r['plain_pg_dump_restore_runs_s']}"),
-        ("database copy: migration dump + parallel restore", f"{live['dump_seconds'] + live['restore_seconds']:.2f} s",
-         f"dump {live['dump_seconds']} s, restore {live['restore_seconds']} s (then ANALYZE {live['analyze_seconds']} s); "
-         f"the whole task, with both sides' checksums first, {r['rehearsal']['database_task_s']} s"),
+        (
+            "database copy: migration dump + parallel restore",
+            f"{live['dump_seconds'] + live['restore_seconds']:.2f} s",
+            f"dump {live['dump_seconds']} s, restore {live['restore_seconds']} s (then ANALYZE {live['analyze_seconds']} s); "
+            f"the whole task, with both sides' checksums first, {r['rehearsal']['database_task_s']} s",
+        ),
         ("files, first pass: aws s3 sync", f"{r['plain_s3_sync_first_s']} s", ""),
         ("files, first pass: migration (SHA-256 checked by S3)", f"{r['rehearsal']['files_task_s']} s", f"{live['files_uploaded']} files uploaded"),
         ("files, nothing changed: aws s3 sync", f"{r['plain_s3_sync_again_s']} s", ""),
-        ("files, nothing changed: migration", f"{r['rehearsal_again']['files_task_s']} s",
-         f"{r['rehearsal_again']['passes']['live']['files_uploaded']} uploaded; database copied: {r['rehearsal_again']['passes']['live']['database_copied']}"),
-        ("write freeze (freeze to verified)", f"{r['move']['freeze_s']} s",
-         f"final pass: {r['move']['passes']['final']['files_uploaded']} file(s) in {r['move']['final_files_task_s']} s, database copied "
-         f"{r['move']['passes']['final']['database_copied']} in {r['move']['final_database_task_s']} s "
-         f"(dump {r['move']['passes']['final']['dump_seconds']} s, restore {r['move']['passes']['final']['restore_seconds']} s)"),
-        ("playbook wall time: rehearsal / again / move", f"{r['rehearsal']['wall_s']} / {r['rehearsal_again']['wall_s']} / {r['move']['wall_s']} s",
-         f"changed {r['rehearsal']['changed']} / {r['rehearsal_again']['changed']} / {r['move']['changed']}"),
+        (
+            "files, nothing changed: migration",
+            f"{r['rehearsal_again']['files_task_s']} s",
+            f"{r['rehearsal_again']['passes']['live']['files_uploaded']} uploaded; "
+            f"database copied: {r['rehearsal_again']['passes']['live']['database_copied']}",
+        ),
+        (
+            "write freeze (freeze to verified)",
+            f"{r['move']['freeze_s']} s",
+            f"final pass: {r['move']['passes']['final']['files_uploaded']} file(s) in {r['move']['final_files_task_s']} s, database copied "
+            f"{r['move']['passes']['final']['database_copied']} in {r['move']['final_database_task_s']} s "
+            f"(dump {r['move']['passes']['final']['dump_seconds']} s, restore {r['move']['passes']['final']['restore_seconds']} s)",
+        ),
+        (
+            "playbook wall time: rehearsal / again / move",
+            f"{r['rehearsal']['wall_s']} / {r['rehearsal_again']['wall_s']} / {r['move']['wall_s']} s",
+            f"changed {r['rehearsal']['changed']} / {r['rehearsal_again']['changed']} / {r['move']['changed']}",
+        ),
     ]
     width = max(len(row[0]) for row in rows)
     return "\n".join(f"| {name:<{width}} | {value} | {note} |" for name, value, note in rows)

@@ -58,7 +58,7 @@ def health():
 @pytest.fixture(scope="module")
 def source():
     with PostgresServer() as pg:
-        create_source(pg, scale=0.5)
+        create_source(pg, scale=0.3)
         yield pg
 
 
@@ -75,7 +75,7 @@ def host(tmp_path_factory):
     shutil.copy(FIXTURE / "docker-compose.yml", project / "docker-compose.yml")
     shutil.copy(FIXTURE / "env.production.example", project / ".env.production")
     (project / ".env").write_text("DB_PASSWORD=stories-test-password\n")
-    volumes = make_volumes(project, small_files=1500, pdfs=2, pdf_mb=6)
+    volumes = make_volumes(project, small_files=600, pdfs=2, pdf_mb=5)
     return project, volumes
 
 

@@ -26,39 +26,40 @@ def params(**given):
 def test_checksum_sql_simple_key():
     sql = postgres.table_checksum_sql("public", "users", "id")
     assert sql == (
-        "SELECT 'public', 'users', count(*), coalesce(md5(string_agg(md5(t::text), '' ORDER BY t.\"id\"::text COLLATE \"C\")), '') "
-        'FROM "public"."users" t;\n'
+        "SELECT 'public', 'users', count(*), coalesce(md5(string_agg(md5(ROW(_stories1001_row.*)::text), '' "
+        "ORDER BY _stories1001_row.\"id\"::text COLLATE \"C\")), '') "
+        'FROM "public"."users" _stories1001_row;\n'
     )
 
 
 def test_checksum_sql_quotes_names():
     sql = postgres.table_checksum_sql("My Schema", 'we"ird\'Table', 'Ke"y')
-    assert "FROM \"My Schema\".\"we\"\"ird'Table\" t;" in sql
+    assert "FROM \"My Schema\".\"we\"\"ird'Table\" _stories1001_row;" in sql
     assert "SELECT 'My Schema', 'we\"ird''Table', count(*)" in sql
-    assert 'ORDER BY t."Ke""y"::text COLLATE "C")' in sql
+    assert 'ORDER BY _stories1001_row."Ke""y"::text COLLATE "C")' in sql
 
 
 def test_checksum_sql_keeps_upper_case():
     sql = postgres.table_checksum_sql("public", "User", "userId")
-    assert 'FROM "public"."User" t;' in sql
-    assert 't."userId"::text COLLATE "C"' in sql
+    assert 'FROM "public"."User" _stories1001_row;' in sql
+    assert '_stories1001_row."userId"::text COLLATE "C"' in sql
     assert "'User'" in sql
 
 
 def test_checksum_sql_composite_key_in_key_order():
-    sql = postgres.table_checksum_sql("public", "_BookToCategory", "B,A")
-    assert 'ORDER BY t."B"::text COLLATE "C", t."A"::text COLLATE "C")' in sql
+    sql = postgres.table_checksum_sql("public", "_BookToCategory", "B\x1eA")
+    assert 'ORDER BY _stories1001_row."B"::text COLLATE "C", _stories1001_row."A"::text COLLATE "C")' in sql
 
 
 def test_checksum_sql_without_key_orders_by_row_text():
     sql = postgres.table_checksum_sql("public", "audit_log", "")
-    assert "ORDER BY t::text COLLATE \"C\")" in sql
+    assert "ORDER BY ROW(_stories1001_row.*)::text COLLATE \"C\")" in sql
     assert "t.\"" not in sql
 
 
 def test_checksum_sql_hashes_each_row_then_the_hashes():
     sql = postgres.table_checksum_sql("public", "users", "id")
-    assert "md5(string_agg(md5(t::text), ''" in sql
+    assert "md5(string_agg(md5(ROW(_stories1001_row.*)::text), ''" in sql
     assert sql.startswith("SELECT ") and sql.endswith(";\n")
 
 
