@@ -12,7 +12,7 @@ export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
 export ANSIBLE_COLLECTIONS_PATH := $(VENV)/collections
 export STORIES_AWS_ENDPOINT ?= http://127.0.0.1:5000
 
-.PHONY: setup demo test emulator unit integration lint sanity changelog bench clean
+.PHONY: setup demo test emulator unit integration lint sanity changelog bench ee clean
 
 $(STAMP): requirements-dev.txt requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +45,11 @@ sanity: setup
 bench: setup
 	$(BIN)/python tests/benchmarks/bench_platform.py
 
+# The execution environment's build context (build/ee); ansible-builder build --context build/ee ... makes the image.
+ee: setup
+	$(BIN)/ansible-galaxy collection build --force --output-path build/
+	$(BIN)/ansible-builder create --file execution-environment.yml --context build/ee --output-filename Containerfile
+
 changelog: setup
 	$(BIN)/antsibull-changelog lint
 
@@ -52,4 +57,4 @@ test: setup changelog lint sanity
 	$(BIN)/python -m pytest -n 2 --dist loadfile tests
 
 clean:
-	rm -rf $(VENV) tests/output .pytest_cache .emulator
+	rm -rf $(VENV) tests/output .pytest_cache .emulator build
