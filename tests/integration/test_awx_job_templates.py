@@ -8,11 +8,12 @@ the AWS credential's environment (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY; STOR
 endpoints), ``--check --diff`` for a check job, the limit and tags chosen at launch, and run the playbook from the
 project (this repository) with the collection on the collection path, as the execution environment carries it.
 
-One emulator, chained as the workflow would, within a few minutes of CI: phase 1 applied (it converges), phase 1's plan
-on the platform it made (nothing changes in AWS), the restore drill on it (it converges). Phase 2, 3 and site take far
-longer to converge (about 320 s and 430 s): their plans run with the tag always, i.e. every region's input validation.
-Destroy, DR failover and failback refuse or stop before changing anything here; test_destroy.py and test_dr_drill.py
-run those playbooks to the end. The migration templates wait for their playbooks (issue 9).
+One emulator, chained as the workflow would, within a few minutes of CI: phase 1 applied (it converges), the restore
+drill on it (it converges), the plans of phase 1, 2, 3 and site launched with the tag always (every region's input
+validation, in check mode); with STORIES_SLOW_TESTS=1 also phase 1's full plan on the platform it made (nothing
+changes in AWS; about 150 s more). Phase 2, 3 and site take far longer to converge (about 320 s and 430 s). Destroy,
+DR failover and failback refuse or stop before changing anything here; test_destroy.py and test_dr_drill.py run those
+playbooks to the end. The migration templates wait for their playbooks (issue 9).
 """
 
 from __future__ import annotations
@@ -165,8 +166,15 @@ def test_phase_1_converges(phase1, boto):
     assert [s["status"] for s in services] == ["ACTIVE"]
 
 
+# Phase 1's full plan on the converged platform costs as much as the apply (about 150 s): only with STORIES_SLOW_TESTS=1,
+# to keep make test within its budget. Its input validation runs always (PLANS_INPUT_ONLY).
+SLOW = os.environ.get("STORIES_SLOW_TESTS") == "1"
+
+
 @pytest.fixture(scope="module")
-def phase1_plan(phase1, job):
+def phase1_plan(restore_drill, job):
+    if not SLOW:
+        pytest.skip("phase 1's full plan after the apply takes about 150 s: set STORIES_SLOW_TESTS=1")
     return job("1001 Stories - Phase 1 (plan)")
 
 
@@ -205,7 +213,7 @@ def test_phase_1_plan_on_the_converged_platform_reports_no_change(phase1_plan):
 
 
 @pytest.fixture(scope="module")
-def restore_drill(phase1_plan, job):
+def restore_drill(phase1, job):
     if find_bin_dir() is None:
         pytest.fail("PostgreSQL 15 is needed: apt-get install postgresql-15, or set PG_BIN_DIR")
     with PostgresServer() as pg:
@@ -250,20 +258,26 @@ def test_dr_failback_on_a_platform_never_failed_over_stops_before_changing_anyth
     assert changing_calls(stopped.calls) == []
 
 
-PLANS_INPUT_ONLY = {"1001 Stories - Phase 2 (plan)": "Phase 2", "1001 Stories - Phase 3 (plan)": "Phase 3", "1001 Stories - Site (plan)": "Phase 3"}
+PLANS_INPUT_ONLY = {
+    "1001 Stories - Phase 1 (plan)": "Phase 1",
+    "1001 Stories - Phase 2 (plan)": "Phase 2",
+    "1001 Stories - Phase 3 (plan)": "Phase 3",
+    "1001 Stories - Site (plan)": "Phase 3",
+}
 
 
 @pytest.mark.parametrize("name, phase", PLANS_INPUT_ONLY.items(), ids=PLANS_INPUT_ONLY.keys())
-def test_phase_2_3_and_site_plans_with_tags_always_validate_every_regions_input(restore_drill, job, name, phase):
+def test_plans_launched_with_tags_always_validate_every_regions_input(restore_drill, job, name, phase):
     """Launched with the tag ``always`` (ask_tags_on_launch): only each role's input validation, in every region. Under
     a tag, the include_role of check_input runs and validates the role's argument_specs, but the role's own assert
     tasks are untagged and do not run."""
     plan = job(name, tags="always")
     assert plan.succeeded(), _tail(plan)
-    assert set(plan.result.stats["ok"]) == {"us-east-1", "eu-west-1", "ap-southeast-1", "us-west-2"}, plan.result.stats
+    regions = {"us-east-1"} if phase == "Phase 1" else {"us-east-1", "eu-west-1", "ap-southeast-1", "us-west-2"}
+    assert set(plan.result.stats["ok"]) == regions, plan.result.stats
     assert f"{phase} - check every role's input before any AWS call" in plan.output, "site.yml runs phase 3 in inventories/local"
     ran = [e["event_data"]["task"] for e in plan.result.events if e.get("event") == "runner_on_ok"]
-    assert sum(task.startswith("Validating arguments against arg spec 'check_input'") for task in ran) >= 20, ran
+    assert sum(task.startswith("Validating arguments against arg spec 'check_input'") for task in ran) >= 9, ran
     assert plan.calls == []
 
 
