@@ -12,7 +12,7 @@ export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
 export ANSIBLE_COLLECTIONS_PATH := $(VENV)/collections
 export STORIES_AWS_ENDPOINT ?= http://127.0.0.1:5000
 
-.PHONY: setup demo test emulator unit integration lint sanity changelog bench bench-platform bench-migration clean
+.PHONY: setup demo test emulator unit integration lint sanity changelog bench bench-platform bench-migration ee clean
 
 $(STAMP): requirements-dev.txt requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -50,6 +50,11 @@ bench-platform: setup
 bench-migration: setup
 	$(BIN)/python tests/benchmarks/bench_migration.py
 
+# The execution environment's build context (build/ee); ansible-builder build --context build/ee ... makes the image.
+ee: setup
+	$(BIN)/ansible-galaxy collection build --force --output-path build/
+	$(BIN)/ansible-builder create --file execution-environment.yml --context build/ee --output-filename Containerfile
+
 changelog: setup
 	$(BIN)/antsibull-changelog lint
 
@@ -57,4 +62,4 @@ test: setup changelog lint sanity
 	$(BIN)/python -m pytest -n 2 --dist loadfile tests
 
 clean:
-	rm -rf $(VENV) tests/output .pytest_cache .emulator
+	rm -rf $(VENV) tests/output .pytest_cache .emulator build
