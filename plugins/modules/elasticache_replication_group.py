@@ -222,6 +222,14 @@ options:
       - The regional settings (subnet group, security groups, replicas, windows, snapshot retention, log
         delivery, tags) are managed as for any group.
     type: str
+  global_datastore_removed:
+    description:
+      - With O(state=absent) under check mode, the global datastore this group belongs to is being removed by an
+        earlier task of the same run (which check mode did not carry out), so the group is planned for deletion as
+        it would be once it has left the datastore, instead of refused. Outside check mode a member is still refused.
+    type: bool
+    default: false
+    version_added: 0.2.0
   final_snapshot_identifier:
     description:
       - With O(state=absent), the name of the snapshot taken before deletion. Defaults to the
@@ -1317,7 +1325,7 @@ def ensure_absent(client, module, group, deadline):
     if not group:
         return False, None
     identifier = group["replication_group_id"]
-    if is_global_member(group):
+    if is_global_member(group) and not (module.check_mode and params["global_datastore_removed"]):
         role = group.get("global_replication_group_member_role")
         module.fail_json(
             msg=f"Replication group {identifier} is {f'the {role.lower()}' if role else 'a'} member of "
@@ -1394,6 +1402,7 @@ def main():
         auto_minor_version_upgrade=dict(type="bool"),
         global_replication_group_id=dict(),
         final_snapshot_identifier=dict(),
+        global_datastore_removed=dict(type="bool", default=False),
         skip_final_snapshot=dict(type="bool", default=False),
         tags=dict(type="dict", aliases=["resource_tags"]),
         purge_tags=dict(type="bool", default=True),

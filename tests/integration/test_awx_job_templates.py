@@ -13,7 +13,7 @@ drill on it (it converges), the plans of phase 1, 2, 3 and site launched with th
 validation, in check mode); with STORIES_SLOW_TESTS=1 also phase 1's full plan on the platform it made (nothing
 changes in AWS; about 150 s more). Phase 2, 3 and site take far longer to converge (about 320 s and 430 s). Destroy,
 DR failover and failback refuse or stop before changing anything here; test_destroy.py and test_dr_drill.py run those
-playbooks to the end. The migration templates wait for their playbooks (issue 9).
+playbooks to the end. The migration templates are run to their refusal (test_migration.py runs the whole move).
 """
 
 from __future__ import annotations
@@ -281,17 +281,28 @@ def test_plans_launched_with_tags_always_validate_every_regions_input(restore_dr
     assert plan.calls == []
 
 
-@pytest.mark.parametrize("name", [n for n, t in TEMPLATES.items() if not (REPO / t["playbook"]).exists()])
-def test_templates_whose_playbook_is_not_there_yet(name):
-    pytest.skip(f"{TEMPLATES[name]['playbook']} comes with issue 9 (Lightsail migration); its job is run here once it exists")
+def test_migration_refuses_a_confirmation_naming_another_environment(restore_drill, job):
+    """Run on the primary region's host (the emulator here has no Lightsail instance; tests/integration/test_migration.py
+    runs the whole move on real PostgreSQL servers): refused before any call."""
+    refused = job("1001 Stories - Migrate from Lightsail", answers={"migration_source_host": "us-east-1", "migration_confirm": "production"})
+    assert refused.result.status == "failed"
+    assert "migration_confirm must be the environment name (local) or empty for a rehearsal, got production" in refused.text, _tail(refused)
+    assert refused.calls == []
+
+
+def test_migration_rollback_refuses_a_confirmation_naming_another_environment(restore_drill, job):
+    refused = job("1001 Stories - Migration rollback", answers={"migration_source_host": "us-east-1", "migration_confirm": "production"})
+    assert refused.result.status == "failed"
+    assert "migrate_rollback needs migration_confirm=local" in refused.text, _tail(refused)
+    assert refused.calls == []
 
 
 def test_every_job_template_is_run_here():
     run_here = {
         "1001 Stories - Phase 1", "1001 Stories - Phase 1 (plan)", "1001 Stories - Phase 2 (plan)", "1001 Stories - Phase 3 (plan)",
         "1001 Stories - Site (plan)", "1001 Stories - Restore drill", "1001 Stories - Destroy", "1001 Stories - DR failover",
-        "1001 Stories - DR failback",
-    }  # Destroy and DR: their refusals; the plans of phase 2, 3 and site: input validation only
+        "1001 Stories - DR failback", "1001 Stories - Migrate from Lightsail", "1001 Stories - Migration rollback",
+    }  # Destroy, DR and the migration: their refusals; the plans of phase 2, 3 and site: input validation only
     too_slow = {"1001 Stories - Phase 2", "1001 Stories - Phase 3", "1001 Stories - Site"}
     pending = {n for n, t in TEMPLATES.items() if not (REPO / t["playbook"]).exists()}
     assert set(TEMPLATES) == run_here | too_slow | pending

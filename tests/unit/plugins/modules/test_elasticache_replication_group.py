@@ -1299,6 +1299,25 @@ def test_delete_refused_for_a_global_datastore_member(stubber, run, check_mode):
     assert writes(result) == []
 
 
+def test_delete_of_a_member_is_still_refused_outside_check_mode_when_its_datastore_is_said_removed(stubber, run):
+    expect_read(stubber, member_group(role="SECONDARY"))
+
+    result = run(dict(state="absent", skip_final_snapshot=True, global_datastore_removed=True))
+
+    assert result["failed"] is True
+    assert f"is the secondary member of global datastore {GLOBAL_ID}" in result["msg"]
+
+
+def test_check_mode_plans_deleting_a_member_whose_datastore_an_earlier_task_removes(stubber, run):
+    expect_read(stubber, member_group(role="PRIMARY"))
+
+    result = run(dict(state="absent", global_datastore_removed=True), check_mode=True)
+
+    assert result.get("failed") is not True, result
+    assert result["changed"] is True
+    assert writes(result) == []
+
+
 # --- throttling and errors ----------------------------------------------------------------------
 
 
