@@ -7,8 +7,16 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
 
+# A host's line in the PLAY RECAP.
+RECAP = re.compile(r"^(?P<host>\S+)\s+:\s+ok=(?P<ok>\d+)\s+changed=(?P<changed>\d+)\s+unreachable=(?P<unreachable>\d+)\s+failed=(?P<failed>\d+)", re.M)
+
 # Operations that only read; anything else changes AWS.
 READ_ONLY = re.compile(r"^(Describe|List|Get|Head|Lookup|Search|Check|Validate)")
+
+
+def recap(output: str) -> dict[str, dict[str, int]]:
+    """Each host's ok, changed, unreachable and failed counts, from a run's PLAY RECAP."""
+    return {m["host"]: {k: int(m[k]) for k in ("ok", "changed", "unreachable", "failed")} for m in RECAP.finditer(output)}
 
 
 def changing_calls(calls: list[dict]) -> list[dict]:

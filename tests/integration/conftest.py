@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -13,13 +12,12 @@ from pathlib import Path
 import boto3
 import pytest
 
-from aws_harness import REPO
+from awx_jobs import Job
+from aws_harness import REPO, recap
 
 sys.path.insert(0, str(REPO))
 
 from tools.emulator import Emulator  # noqa: E402
-
-RECAP = re.compile(r"^(?P<host>\S+)\s+:\s+ok=(?P<ok>\d+)\s+changed=(?P<changed>\d+)\s+unreachable=(?P<unreachable>\d+)\s+failed=(?P<failed>\d+)", re.M)
 
 
 @dataclass
@@ -28,7 +26,7 @@ class Run:
     output: str
 
     def recap(self) -> dict[str, dict[str, int]]:
-        return {m["host"]: {k: int(m[k]) for k in ("ok", "changed", "unreachable", "failed")} for m in RECAP.finditer(self.output)}
+        return recap(self.output)
 
 
 @pytest.fixture(scope="session")
@@ -79,3 +77,14 @@ def boto(emulator):
         return boto3.client(service, region_name=region, endpoint_url=emulator.url, aws_access_key_id="testing", aws_secret_access_key="testing")
 
     return _client
+
+
+@pytest.fixture(scope="session")
+def launch(emulator, tmp_path_factory):
+    """Launch an AWX job template by name as AWX runs it (awx_jobs.Job): survey answers, launch-time variables, limit,
+    tags; returns the finished job."""
+
+    def _launch(name: str, **kwargs) -> Job:
+        return Job(name, emulator, tmp_path_factory.mktemp("awx-job"), **kwargs).run()
+
+    return _launch

@@ -90,8 +90,15 @@ CONNECTION = {
     "awx_aws_secret_key": "not-a-secret",
 }
 MISSING = {
-    "everything": ({}, ["controller_host is required", "awx_project_scm_url is required", "awx_aws_access_key is required",
-                        "set controller_oauthtoken, or controller_username and controller_password"]),
+    "everything": (
+        {},
+        [
+            "controller_host is required",
+            "awx_project_scm_url is required",
+            "awx_aws_access_key is required",
+            "set controller_oauthtoken, or controller_username and controller_password",
+        ],
+    ),
     "the host": ({k: v for k, v in CONNECTION.items() if k != "controller_host"}, ["controller_host is required"]),
     "a password without a user": (
         {k: v for k, v in CONNECTION.items() if k != "controller_oauthtoken"} | {"controller_password": "x"},

@@ -1,154 +1,44 @@
-"""Each job template of awx/templates.yml run the way AWX runs it: ansible-runner on a private data directory built
-from the template's definition, against the emulator.
+"""The job templates of awx/templates.yml run the way AWX runs them (awx_jobs.Job: ansible-runner on a private data
+directory built from the template's definition, the inventory updated on launch, survey defaults and answers, the AWS
+credential's environment), against the emulator.
 
-For every job AWX would: update the inventory source on launch (``ansible-inventory --list --export`` on the
-environment's platform inventory, as configure.yml's inventory source points it, here inventories/local), hand the
-job that inventory as a script, the template's extra_vars plus its survey's defaults and the answers a person gives,
-the AWS credential's environment (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY; STORIES_AWS_ENDPOINT stands for AWS's
-endpoints), ``--check --diff`` for a check job, the limit and tags chosen at launch, and run the playbook from the
-project (this repository) with the collection on the collection path, as the execution environment carries it.
+One emulator, the jobs chained as a platform's life: phase 1 applied (it converges), the restore drill on it (it
+converges), refusals of destroy, DR and the migration, the plans of phase 1, 2, 3 and site launched with the tag
+always (every region's input validation), then the Destroy template as a check job and as a run, twice. With
+STORIES_SLOW_TESTS=1 also phase 1's full plan on the platform it made (about 150 s more).
 
-One emulator, chained as the workflow would, within a few minutes of CI: phase 1 applied (it converges), the restore
-drill on it (it converges), the plans of phase 1, 2, 3 and site launched with the tag always (every region's input
-validation, in check mode); with STORIES_SLOW_TESTS=1 also phase 1's full plan on the platform it made (nothing
-changes in AWS; about 150 s more). Phase 2, 3 and site take far longer to converge (about 320 s and 430 s). Destroy,
-DR failover and failback refuse or stop before changing anything here; test_destroy.py and test_dr_drill.py run those
-playbooks to the end. The migration templates are run to their refusal (test_migration.py runs the whole move).
+Elsewhere, on the emulator state their tests need: test_network_role.py launches Phase 1 (plan) on an empty emulator
+and Phase 1, Phase 2 (plan), Phase 2, Site (plan), Site and Phase 3 (plan) with the tag network; test_dr_drill.py
+launches Phase 3, DR failover and DR failback; test_migration.py launches the migration and its rollback.
 """
 
 from __future__ import annotations
 
 import json
 import os
-import stat
-import sys
-from pathlib import Path
+import re
 
-import ansible_runner
 import pytest
-import yaml
+from botocore.exceptions import ClientError
 
-from aws_harness import REPO, changing_calls, play_calls
+from awx_jobs import TEMPLATES, Job
+from aws_harness import REPO, changing_calls
 from postgres import PostgresServer, find_bin_dir
 
-DATA = yaml.safe_load((REPO / "awx" / "templates.yml").read_text())
-TEMPLATES = {t["name"]: t for t in DATA["awx_job_templates"]}
-SURVEYS = {path.stem: json.loads(path.read_text()) for path in (REPO / "awx" / "surveys").glob("*.json")}
-CONFIGURE = yaml.safe_load((REPO / "awx" / "configure.yml").read_text())[0]
-# The AWX credential's inputs (moto takes any key).
-CREDENTIAL = {"username": "testing", "password": "testing"}
-SCHEMA = Path(__file__).resolve().parents[1] / "fixtures" / "lightsail-host" / "schema.sql"
+SCHEMA = REPO / "tests" / "fixtures" / "lightsail-host" / "schema.sql"
 NAME = "1001-stories-local"
 DB_CLUSTER = "stories1001-local-db"
 
 
-def _source_path(environment: str) -> str:
-    (task,) = [t for t in CONFIGURE["tasks"] if "awx.awx.inventory_source" in t]
-    return task["awx.awx.inventory_source"]["source_path"].replace("{{ item }}", environment)
-
-
-def _survey_defaults(survey: dict) -> dict:
-    """What AWX adds for questions left unanswered: each default that passes the question's own validation
-    (awx.main.models.mixins.SurveyJobTemplateMixin), so an empty default of a required text or a choice is not sent."""
-    values = {}
-    for question in survey["spec"]:
-        default, kind = question.get("default"), question["type"]
-        if default is None or kind == "password":
-            continue
-        if kind in ("multiplechoice", "multiselect"):
-            if default in question["choices"]:
-                values[question["variable"]] = default
-        elif kind in ("integer", "float"):
-            if default != "" and question["min"] <= default <= question["max"]:
-                values[question["variable"]] = default
-        elif question.get("min", 0) <= len(str(default)) <= question.get("max", 1024):
-            values[question["variable"]] = default
-    return values
-
-
-class Job:
-    """A job of an AWX job template: its private data directory, run, result."""
-
-    def __init__(self, name: str, emulator, workdir: Path, answers: dict | None = None, extra_vars: dict | None = None,
-                 limit: str | None = None, tags: str | None = None):
-        self.template = TEMPLATES[name]
-        self.emulator = emulator
-        survey = SURVEYS[self.template["survey"]]
-        given = {**_survey_defaults(survey), **(answers or {})}
-        missing = [q["variable"] for q in survey["spec"] if q["required"] and q["variable"] not in given]
-        assert not missing, f"{name}: a person must answer {missing}"
-        self.extravars = {**self.template.get("extra_vars", {}), **_survey_defaults(survey), **(answers or {}), **(extra_vars or {})}
-        self.limit, self.tags = limit, tags
-        self.env = {
-            "AWS_ACCESS_KEY_ID": CREDENTIAL["username"],
-            "AWS_SECRET_ACCESS_KEY": CREDENTIAL["password"],
-            "STORIES_AWS_ENDPOINT": emulator.url,
-            "ANSIBLE_COLLECTIONS_PATH": str(REPO / ".venv" / "collections"),
-            "ANSIBLE_CONFIG": str(REPO / "ansible.cfg"),
-            "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
-            "ANSIBLE_NOCOLOR": "1",
-        }
-        self.directory = workdir
-        self._prepare()
-
-    def _prepare(self) -> None:
-        """The private data directory: env/ (extravars, envvars, cmdline) and inventory/ (the updated source)."""
-        env_dir = self.directory / "env"
-        env_dir.mkdir(parents=True)
-        (env_dir / "extravars").write_text(json.dumps(self.extravars))
-        (env_dir / "envvars").write_text(json.dumps(self.env))
-        check = ["--check", "--diff"] if self.template.get("job_type") == "check" else (["--diff"] if self.template.get("diff_mode") else [])
-        (env_dir / "cmdline").write_text(" ".join(check))
-        # The inventory update AWX runs on launch (update_on_launch), with the same credential.
-        update = ansible_runner.run_command(
-            executable_cmd="ansible-inventory",
-            cmdline_args=["-i", str(REPO / _source_path("local")), "--list", "--export", "--output", str(self.directory / "inventory.json")],
-            envvars=self.env, host_cwd=str(REPO), quiet=True,
-        )
-        assert update[2] == 0, update
-        script = self.directory / "inventory" / "hosts"
-        script.parent.mkdir()
-        # As AWX writes it: an executable that prints the imported inventory (hosts, groups, their variables).
-        script.write_text(f"#!{sys.executable}\nimport sys\nsys.stdout.write(open({str(self.directory / 'inventory.json')!r}).read())\n")
-        script.chmod(script.stat().st_mode | stat.S_IXUSR)
-
-    def run(self):
-        self.emulator.clear_calls()
-        self.result = ansible_runner.run(
-            private_data_dir=str(self.directory), project_dir=str(REPO), playbook=self.template["playbook"],
-            limit=self.limit, tags=self.tags, quiet=True,
-        )
-        self.output = self.result.stdout.read()
-        self.calls = play_calls(self.emulator.calls())
-        return self
-
-    @property
-    def text(self) -> str:
-        return " ".join(self.output.split())
-
-    def changed(self) -> dict:
-        return (self.result.stats or {}).get("changed", {})
-
-    def artifacts(self) -> dict:
-        stats = [e for e in self.result.events if e.get("event") == "playbook_on_stats"]
-        return stats[-1]["event_data"].get("artifact_data", {}) if stats else {}
-
-    def succeeded(self) -> bool:
-        return self.result.status == "successful" and self.result.rc == 0
-
-
 @pytest.fixture(scope="module")
-def job(emulator, tmp_path_factory):
+def job(emulator, launch):
+    """This module's jobs, on an emulator reset once for the module (the jobs chain as the workflow would)."""
     emulator.reset()
-
-    def _job(name: str, **kwargs) -> Job:
-        return Job(name, emulator, tmp_path_factory.mktemp("pdd"), **kwargs).run()
-
-    return _job
+    return launch
 
 
 def _tail(job: Job) -> str:
-    return job.output[-5000:]
+    return job.tail()
 
 
 @pytest.fixture(scope="module")
@@ -297,12 +187,97 @@ def test_migration_rollback_refuses_a_confirmation_naming_another_environment(re
     assert refused.calls == []
 
 
-def test_every_job_template_is_run_here():
-    run_here = {
-        "1001 Stories - Phase 1", "1001 Stories - Phase 1 (plan)", "1001 Stories - Phase 2 (plan)", "1001 Stories - Phase 3 (plan)",
-        "1001 Stories - Site (plan)", "1001 Stories - Restore drill", "1001 Stories - Destroy", "1001 Stories - DR failover",
-        "1001 Stories - DR failback", "1001 Stories - Migrate from Lightsail", "1001 Stories - Migration rollback",
-    }  # Destroy, DR and the migration: their refusals; the plans of phase 2, 3 and site: input validation only
-    too_slow = {"1001 Stories - Phase 2", "1001 Stories - Phase 3", "1001 Stories - Site"}
-    pending = {n for n, t in TEMPLATES.items() if not (REPO / t["playbook"]).exists()}
-    assert set(TEMPLATES) == run_here | too_slow | pending
+# The destroy of the platform, on the primary region (the limit: phase 1 builds nothing elsewhere).
+PRIMARY = "us-east-1"
+CONFIRMED = {"destroy_confirm": "local"}
+CACHE_GROUP = "stories1001-local-redis"
+CONTENT_BUCKET = f"{NAME}-content"
+
+
+@pytest.fixture(scope="module")
+def checked(restore_drill, job):
+    """The platform's last jobs: destroy.yml --check on it (the Destroy template launched as a check job), and the calls
+    it made."""
+    result = job("1001 Stories - Destroy", answers=CONFIRMED, limit=PRIMARY, job_type="check")
+    return result, result.calls
+
+
+@pytest.fixture(scope="module")
+def destroyed(checked, job):
+    """The real run after the --check one, then a second real run."""
+    first = job("1001 Stories - Destroy", answers=CONFIRMED, limit=PRIMARY)
+    again = job("1001 Stories - Destroy", answers=CONFIRMED, limit=PRIMARY)
+    return first, again
+
+
+def test_check_destroy_plans_deletions_and_deletes_nothing(checked, boto):
+    result, calls = checked
+    assert result.rc == 0, _errors(result.output)
+    recap = result.recap()
+    assert recap["us-east-1"]["failed"] == 0 and recap["us-east-1"]["changed"] > 20, recap
+    assert calls, "the check run made no AWS call at all"
+    assert changing_calls(calls) == []
+    assert boto("ec2").describe_vpcs(Filters=[{"Name": "tag:Name", "Values": [NAME]}])["Vpcs"]
+    assert boto("rds").describe_db_clusters(DBClusterIdentifier=DB_CLUSTER)["DBClusters"]
+    assert "check_mode: true" in result.output
+
+
+def _errors(output: str) -> str:
+    """The errors of a run (they may be far from its end), then its end."""
+    lines = output.splitlines()
+    marks = [i for i, line in enumerate(lines) if line.startswith(("[ERROR]", "fatal:"))]
+    around = ["\n".join(lines[i : i + 12]) for i in marks[:5]]
+    return "\n---\n".join(around + [output[-3000:]])
+
+
+def _missing(call, *codes):
+    with pytest.raises(ClientError) as error:
+        call()
+    assert error.value.response["Error"]["Code"] in codes, error.value.response
+
+
+def test_destroy_removes_the_platform_and_keeps_final_snapshots_and_content(destroyed, boto):
+    first, _again = destroyed
+    assert first.rc == 0, _errors(first.output)
+    assert all(host["failed"] == 0 for host in first.recap().values()), first.recap()
+    assert first.recap()["us-east-1"]["changed"] > 20, first.recap()
+
+    assert boto("ec2").describe_vpcs(Filters=[{"Name": "tag:Name", "Values": [NAME]}])["Vpcs"] == []
+    _missing(lambda: boto("rds").describe_db_clusters(DBClusterIdentifier=DB_CLUSTER), "DBClusterNotFoundFault")
+    assert [i for i in boto("rds").describe_db_instances()["DBInstances"] if i.get("DBClusterIdentifier") == DB_CLUSTER] == []
+    _missing(lambda: boto("elasticache").describe_replication_groups(ReplicationGroupId=CACHE_GROUP), "ReplicationGroupNotFoundFault")
+    assert [lb for lb in boto("elbv2").describe_load_balancers()["LoadBalancers"] if lb["LoadBalancerName"] == f"{NAME}-alb"] == []
+    clusters = boto("ecs").describe_clusters(clusters=[f"{NAME}-cluster"])["clusters"]
+    assert [c for c in clusters if c["status"] != "INACTIVE"] == []
+    services = boto("ecs").describe_services(cluster=f"{NAME}-cluster", services=[f"{NAME}-app"])["services"]
+    assert [s for s in services if s["status"] != "INACTIVE"] == []
+    distributions = boto("cloudfront").list_distributions()["DistributionList"].get("Items", [])
+    assert [d for d in distributions if d["Comment"] == NAME] == []
+    assert boto("cloudwatch").describe_alarms(AlarmNamePrefix=f"{NAME}-")["MetricAlarms"] == []
+    assert [t for t in boto("sns").list_topics()["Topics"] if f":{NAME}-" in t["TopicArn"]] == []
+
+    db_snapshot = boto("rds").describe_db_cluster_snapshots(DBClusterSnapshotIdentifier=f"{DB_CLUSTER}-final")["DBClusterSnapshots"]
+    assert [s["DBClusterIdentifier"] for s in db_snapshot] == [DB_CLUSTER]
+    cache_snapshot = boto("elasticache").describe_snapshots(SnapshotName=f"{CACHE_GROUP}-final")["Snapshots"]
+    assert [s["ReplicationGroupId"] for s in cache_snapshot] == [CACHE_GROUP]
+    boto("s3").head_bucket(Bucket=CONTENT_BUCKET)
+
+    summary = " ".join(first.output.split())
+    assert f"{DB_CLUSTER}-final" in summary and f"{CACHE_GROUP}-final" in summary
+    assert f"cluster {DB_CLUSTER}" in summary and f"distribution {NAME}" in summary
+
+
+def test_destroy_again_changes_nothing(destroyed):
+    _first, again = destroyed
+    assert again.rc == 0, _errors(again.output)
+    recap = again.recap()
+    assert recap and all(host["changed"] == 0 and host["failed"] == 0 for host in recap.values()), recap
+
+
+def test_every_job_template_is_launched_by_an_integration_test():
+    """Each template of awx/templates.yml is launched (awx_jobs.Job) by this module or another one: the DR templates
+    by test_dr_drill.py (with the Phase 3 template), the migration's by test_migration.py, phase 2's by
+    test_network_role.py."""
+    sources = "\n".join(path.read_text() for path in (REPO / "tests" / "integration").glob("test_*.py"))
+    named = set(re.findall(r'"(1001 Stories - [^"]+)"', sources))
+    assert set(TEMPLATES) <= named, sorted(set(TEMPLATES) - named)

@@ -7,6 +7,9 @@ real host the database's port is not published and its clients run through `dock
 prefix compose_info derives from the compose file); here the same tasks are pointed at the local source server with
 `migration_source_exec_prefix: []` and its address, and the app's freeze commands only mark a file, since no container
 runs. Everything else (compose file and env files, copies, freeze, verification, rollback, DNS) is the real path.
+
+The runs are AWX jobs of the migration's job templates (awx_jobs.Job: the inventory updated on launch, the survey
+answered, the rest launch-time variables), except the two runs stopped mid-way by a signal, which run ansible-playbook.
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ import threading
 import psycopg
 import pytest
 
-from aws_harness import REPO, changing_calls, play_calls
+from aws_harness import REPO, changing_calls
 from migration_data import OWNER, create_source, hash_tree, make_volumes, mutate_one_row, sequence_states, table_fingerprints
 from postgres import PostgresServer
 
@@ -168,15 +171,24 @@ def variables(platform, host, source, target, health, database, **extra):
     }
 
 
-def run_playbook(run, playbook, extra_vars):
-    return run("ansible-playbook", "-i", "inventories/local", playbook, extra_vars=extra_vars)
+# The migration's AWX job templates; their surveys ask the host and the confirmation.
+TEMPLATES = {PLAYBOOK: "1001 Stories - Migrate from Lightsail", "playbooks/migrate_rollback.yml": "1001 Stories - Migration rollback"}
+SURVEYED = ("migration_source_host", "migration_confirm")
 
 
-def test_rehearsal_then_move_ends_verified_and_frozen_then_changes_nothing(platform, host, source, target, health, run, boto, aws):
+def launch_job(launch, playbook, extra_vars):
+    """The playbook's AWX job template launched as the platform team launches it (awx_jobs.Job): the survey answered,
+    the rest as launch-time variables pointing the tasks at the local servers."""
+    answers = {key: value for key, value in extra_vars.items() if key in SURVEYED}
+    variables = {key: value for key, value in extra_vars.items() if key not in SURVEYED}
+    return launch(TEMPLATES[playbook], answers=answers, extra_vars=variables)
+
+
+def test_rehearsal_then_move_ends_verified_and_frozen_then_changes_nothing(platform, host, source, target, health, launch, boto, aws):
     project, volumes = host
     base = variables(platform, host, source, target, health, "stories_db_a")
 
-    rehearsal = run_playbook(run, PLAYBOOK, base)
+    rehearsal = launch_job(launch, PLAYBOOK, base)
     assert rehearsal.rc == 0, rehearsal.output[-4000:]
     assert "Rehearsal done" in rehearsal.output
     assert write_as_app(source) == "", "a rehearsal must leave the source writable"
@@ -193,7 +205,7 @@ def test_rehearsal_then_move_ends_verified_and_frozen_then_changes_nothing(platf
     rewritten = sorted((project / "uploads").rglob("*.png"))[0]
     rewritten.write_bytes(bytes(reversed(rewritten.read_bytes())))  # same size, other bytes, a new mtime
 
-    moved = run_playbook(run, PLAYBOOK, dict(base, migration_confirm="local"))
+    moved = launch_job(launch, PLAYBOOK, dict(base, migration_confirm="local"))
     assert moved.rc == 0, moved.output[-4000:]
     assert table_fingerprints(target, "stories_db_a") == table_fingerprints(source, "stories_db")
     assert all(have[0] >= want[0] for name, want in sequence_states(source, "stories_db").items() for have in [sequence_states(target, "stories_db_a")[name]])
@@ -205,13 +217,12 @@ def test_rehearsal_then_move_ends_verified_and_frozen_then_changes_nothing(platf
     refused = write_as_app(source)
     assert "read-only transaction" in refused, refused
 
-    aws.clear_calls()
-    again = run_playbook(run, PLAYBOOK, dict(base, migration_confirm="local"))
+    again = launch_job(launch, PLAYBOOK, dict(base, migration_confirm="local"))
     assert again.rc == 0, again.output[-4000:]
     assert again.recap()[INSTANCE]["changed"] == 0, again.output[-4000:]
-    assert changing_calls(play_calls(aws.calls())) == []
+    assert again.calls and changing_calls(again.calls) == []
 
-    rollback = run_playbook(run, "playbooks/migrate_rollback.yml", dict(base, migration_confirm="local"))
+    rollback = launch_job(launch, "playbooks/migrate_rollback.yml", dict(base, migration_confirm="local"))
     assert rollback.rc == 0, rollback.output[-4000:]
     assert site_record(boto)["ResourceRecords"] == [{"Value": platform["address"]}]
     assert write_as_app(source) == ""
@@ -240,7 +251,7 @@ def test_a_row_changed_in_the_target_after_the_copy_fails_verification_and_rolls
     assert not platform["app_flag"].exists()
 
 
-def test_a_run_killed_in_the_middle_and_run_again_ends_verified(platform, host, source, target, health, ansible_env, run, boto):
+def test_a_run_killed_in_the_middle_and_run_again_ends_verified(platform, host, source, target, health, ansible_env, launch, boto):
     """Killed (SIGKILL, its whole process group) when the final database copy starts, under the freeze: the re-run
     finds the source frozen, copies what is missing and ends verified, with nothing lost or duplicated."""
     thaw(source)
@@ -252,7 +263,7 @@ def test_a_run_killed_in_the_middle_and_run_again_ends_verified(platform, host, 
     process.wait()
     assert "read-only transaction" in write_as_app(source), "killed under the freeze"
 
-    again = run_playbook(run, PLAYBOOK, extra)
+    again = launch_job(launch, PLAYBOOK, extra)
     assert again.rc == 0, again.output[-4000:]
     assert table_fingerprints(target, "stories_db_b") == table_fingerprints(source, "stories_db")
     assert objects(boto, platform["bucket"]) == expected_objects(hash_tree(project))
@@ -267,12 +278,11 @@ def test_a_run_killed_in_the_middle_and_run_again_ends_verified(platform, host, 
         ({"migration_confirm": "local", "migration_dns_zone": ""}, "migration_dns_zone is required for the cutover"),
     ],
 )
-def test_bad_input_is_refused_before_any_call(platform, host, source, target, health, run, aws, extra, message):
-    aws.clear_calls()
-    refused = run_playbook(run, PLAYBOOK, dict(variables(platform, host, source, target, health, "stories_db_x"), **extra))
+def test_bad_input_is_refused_before_any_call(platform, host, source, target, health, launch, aws, extra, message):
+    refused = launch_job(launch, PLAYBOOK, dict(variables(platform, host, source, target, health, "stories_db_x"), **extra))
     assert refused.rc != 0
     assert message in " ".join(refused.output.split()), refused.output[-3000:]
-    assert play_calls(aws.calls()) == []
+    assert refused.calls == []
 
 
 def start(ansible_env, extra) -> subprocess.Popen:
@@ -299,11 +309,11 @@ def read_until(process: subprocess.Popen, marker: str) -> str:
     raise AssertionError(f"the run ended (rc {process.wait()}) before '{marker}':\n" + "".join(seen)[-4000:])
 
 
-def test_preflight_stops_when_the_dump_does_not_fit_before_touching_anything(platform, host, source, target, health, run, boto):
+def test_preflight_stops_when_the_dump_does_not_fit_before_touching_anything(platform, host, source, target, health, launch, boto):
     """Preflight reads both servers and the host, then stops on what does not fit (here the work directory's free
     space against a dump needing a million times the database's size): no snapshot, no object, no copy."""
     thaw(source)
-    stopped = run_playbook(run, PLAYBOOK, variables(platform, host, source, target, health, "stories_db_p", migration_work_space_factor=1000000.0))
+    stopped = launch_job(launch, PLAYBOOK, variables(platform, host, source, target, health, "stories_db_p", migration_work_space_factor=1000000.0))
     assert stopped.rc != 0
     text = " ".join(stopped.output.split())
     assert "Preflight:" in text and "MB free, the dump needs about" in text, stopped.output[-3000:]

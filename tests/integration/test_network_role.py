@@ -1,4 +1,7 @@
-"""The network role end to end on the emulator: molecule's full sequence, --check, and refused input."""
+"""The network role end to end on the emulator: molecule's full sequence, --check, and refused input.
+
+The plan on an empty emulator and the move from phase 1 to phase 2 are AWX jobs (awx_jobs.Job) of the phase job
+templates: the Phase 1 (plan) template as it is, the phase and site templates launched with the tag network and a limit."""
 
 import pytest
 
@@ -13,9 +16,10 @@ def test_molecule_network_scenario(aws, run):
         assert f"network ➜ {step}: Executed: Successful" in result.output or f"{step}: Executed: Successful" in result.output, step
 
 
-def test_check_mode_on_empty_emulator_creates_nothing(aws, run, boto):
-    result = run("ansible-playbook", "playbooks/phase1.yml", "--check", "--diff")
-    assert result.rc == 0, result.output[-6000:]
+def test_check_mode_on_empty_emulator_creates_nothing(aws, launch, boto):
+    result = launch("1001 Stories - Phase 1 (plan)")
+    assert result.succeeded(), result.output[-6000:]
+    assert "--check" in result.result.config.command and "--diff" in result.result.config.command
     recap = result.recap()["us-east-1"]
     assert recap["failed"] == 0 and recap["changed"] > 10, recap
 
@@ -66,7 +70,7 @@ def test_bad_input_is_refused_before_any_aws_call(aws, run, extra_vars, message)
     assert play_calls(aws.calls()) == []
 
 
-def test_the_next_phase_keeps_the_route_tables_and_their_subnets(aws, run, boto):
+def test_the_next_phase_keeps_the_route_tables_and_their_subnets(aws, launch, boto):
     """The Phase tag changes from one phase to the next: the route tables are the same ones, retagged, and a re-run
     of the next phase changes nothing (they were looked up by all their tags, so each phase made new ones)."""
 
@@ -74,17 +78,40 @@ def test_the_next_phase_keeps_the_route_tables_and_their_subnets(aws, run, boto)
         found = boto("ec2").describe_route_tables(Filters=[{"Name": "tag:ManagedBy", "Values": ["stories1001.infra"]}])["RouteTables"]
         return {table["RouteTableId"]: ({t["Key"]: t["Value"] for t in table["Tags"]}["Phase"], len(table["Associations"])) for table in found}
 
-    first = run("ansible-playbook", "playbooks/phase1.yml", "--tags", "network")
-    assert first.rc == 0, first.output[-4000:]
+    first = launch("1001 Stories - Phase 1", tags="network")
+    assert first.succeeded(), first.output[-4000:]
     phase1 = tables()
     assert len(phase1) == 5 and {phase for phase, _count in phase1.values()} == {"1"}, phase1
 
-    nxt = run("ansible-playbook", "playbooks/phase2.yml", "--tags", "network", "--limit", "us-east-1")
-    assert nxt.rc == 0, nxt.output[-4000:]
+    # The plan before the apply: the retagging shows, nothing is called that changes AWS.
+    plan = launch("1001 Stories - Phase 2 (plan)", tags="network", limit="us-east-1")
+    assert plan.succeeded(), plan.output[-4000:]
+    assert plan.recap()["us-east-1"]["changed"] > 0, plan.recap()
+    assert plan.calls and changing_calls(plan.calls) == []
+    assert tables() == phase1
+
+    nxt = launch("1001 Stories - Phase 2", tags="network", limit="us-east-1")
+    assert nxt.succeeded(), nxt.output[-4000:]
     assert tables() == {table: ("2", count) for table, (_phase, count) in phase1.items()}
 
-    aws.clear_calls()
-    again = run("ansible-playbook", "playbooks/phase2.yml", "--tags", "network", "--limit", "us-east-1")
-    assert again.rc == 0, again.output[-4000:]
+    again = launch("1001 Stories - Phase 2", tags="network", limit="us-east-1")
+    assert again.succeeded(), again.output[-4000:]
     assert again.recap()["us-east-1"]["changed"] == 0, again.output[-4000:]
-    assert changing_calls(play_calls(aws.calls())) == []
+    assert changing_calls(again.calls) == []
+
+    # On to phase 3 through site.yml (phase 3 in inventories/local): its plan shows the retagging and calls nothing that
+    # changes AWS, the run retags the same tables, and phase 3's plan after it has nothing left to change.
+    site_plan = launch("1001 Stories - Site (plan)", tags="network", limit="us-east-1")
+    assert site_plan.succeeded(), site_plan.output[-4000:]
+    assert site_plan.recap()["us-east-1"]["changed"] > 0, site_plan.recap()
+    assert site_plan.calls and changing_calls(site_plan.calls) == []
+    assert tables() == {table: ("2", count) for table, (_phase, count) in phase1.items()}
+
+    site = launch("1001 Stories - Site", tags="network", limit="us-east-1")
+    assert site.succeeded(), site.output[-4000:]
+    assert tables() == {table: ("3", count) for table, (_phase, count) in phase1.items()}
+
+    plan = launch("1001 Stories - Phase 3 (plan)", tags="network", limit="us-east-1")
+    assert plan.succeeded(), plan.output[-4000:]
+    assert plan.recap()["us-east-1"]["changed"] == 0, plan.output[-4000:]
+    assert plan.calls and changing_calls(plan.calls) == []
