@@ -71,8 +71,8 @@ def test_bad_input_is_refused_before_any_aws_call(aws, run, extra_vars, message)
 
 
 def test_the_next_phase_keeps_the_route_tables_and_their_subnets(aws, launch, boto):
-    """The Phase tag changes from one phase to the next: the route tables are the same ones, retagged, and a re-run
-    of the next phase changes nothing (they were looked up by all their tags, so each phase made new ones)."""
+    """The Phase tag changes from one phase to the next: the route tables are the same ones, retagged, and a plan of
+    the phase after the last run changes nothing (they were looked up by all their tags, so each phase made new ones)."""
 
     def tables():
         found = boto("ec2").describe_route_tables(Filters=[{"Name": "tag:ManagedBy", "Values": ["stories1001.infra"]}])["RouteTables"]
@@ -94,13 +94,9 @@ def test_the_next_phase_keeps_the_route_tables_and_their_subnets(aws, launch, bo
     assert nxt.succeeded(), nxt.output[-4000:]
     assert tables() == {table: ("2", count) for table, (_phase, count) in phase1.items()}
 
-    again = launch("1001 Stories - Phase 2", tags="network", limit="us-east-1")
-    assert again.succeeded(), again.output[-4000:]
-    assert again.recap()["us-east-1"]["changed"] == 0, again.output[-4000:]
-    assert changing_calls(again.calls) == []
-
     # On to phase 3 through site.yml (phase 3 in inventories/local): its plan shows the retagging and calls nothing that
-    # changes AWS, the run retags the same tables, and phase 3's plan after it has nothing left to change.
+    # changes AWS, the run retags the same tables, and phase 3's plan after it has nothing left to change (tables
+    # looked up by their Phase tag would be planned anew here).
     site_plan = launch("1001 Stories - Site (plan)", tags="network", limit="us-east-1")
     assert site_plan.succeeded(), site_plan.output[-4000:]
     assert site_plan.recap()["us-east-1"]["changed"] > 0, site_plan.recap()
