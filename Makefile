@@ -58,8 +58,11 @@ ee: setup
 changelog: setup
 	$(BIN)/antsibull-changelog lint
 
-test: setup changelog lint sanity
-	$(BIN)/python -m pytest -n 2 --dist loadfile tests
+# The checks run side by side (each mostly uses one core); then pytest, a module per worker at a time, in the order
+# tests/conftest.py sets (the long integration modules first), not xdist's reordering by test count.
+test: setup
+	$(MAKE) --no-print-directory -j2 --output-sync=target changelog lint sanity
+	$(BIN)/python -m pytest -n 2 --dist loadfile --no-loadscope-reorder tests
 
 clean:
 	rm -rf $(VENV) tests/output .pytest_cache .emulator build
