@@ -7,8 +7,6 @@ fill the gaps at the end and both workers finish at about the same time. Only th
 
 from __future__ import annotations
 
-from pathlib import Path
-
 # Seconds each module took in a CI run (pytest --durations, two workers on two cores, 2026-11-23); approximate, and
 # only their order matters. A module not listed runs after the listed ones, before the unit modules.
 INTEGRATION_SECONDS = {
@@ -26,7 +24,7 @@ INTEGRATION_SECONDS = {
 
 
 def _weight(item) -> tuple[int, float]:
-    path = Path(str(item.fspath))
+    path = item.path
     if "integration" not in path.parts:
         return (2, 0)
     if path.name in INTEGRATION_SECONDS:
